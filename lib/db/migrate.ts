@@ -65,11 +65,21 @@ export function applyMigrations(dbFile: string, migrationsDir = path.resolve("pr
     for (const migration of listMigrations(migrationsDir)) {
       if (done.has(migration.name)) continue;
       const startedAt = Date.now();
-      // One transaction per migration: a failing migration leaves nothing half-applied.
-      db.transaction(() => {
-        db.exec(migration.sql);
-        record.run(randomUUID(), migration.checksum, Date.now(), migration.name, startedAt);
-      })();
+      // Prisma's table-redefining migrations turn foreign keys off with a PRAGMA, which SQLite
+      // ignores inside a transaction; left on, their DROP TABLE cascades into every child row.
+      db.pragma("foreign_keys = OFF");
+      try {
+        // One transaction per migration: a failing migration leaves nothing half-applied.
+        db.transaction(() => {
+          db.exec(migration.sql);
+          if ((db.pragma("foreign_key_check") as unknown[]).length > 0) {
+            throw new Error(`Migration ${migration.name} leaves rows that break a foreign key.`);
+          }
+          record.run(randomUUID(), migration.checksum, Date.now(), migration.name, startedAt);
+        })();
+      } finally {
+        db.pragma("foreign_keys = ON");
+      }
       applied.push(migration.name);
     }
     return { applied };
