@@ -22,6 +22,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
   WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   WS_HEARTBEAT_MS: positiveMs.default(30_000),
+  SSE_KEEPALIVE_MS: positiveMs.default(15_000),
 
   OPENAI_BASE_URL: optionalUrl,
   GEMINI_BASE_URL: optionalUrl,

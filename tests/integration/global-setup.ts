@@ -1,0 +1,5 @@
+import { assertBuilt } from "../helpers/server";
+
+export default function setup(): void {
+  assertBuilt();
+}
