@@ -69,11 +69,13 @@ export function fitContext(input: {
   const window = input.contextWindow ?? contextWindowFor(input.model);
   const budget = Math.floor(window * SAFETY_MARGIN) - Math.min(input.maxOutputTokens, Math.floor(window / 2));
   let used = input.system ? countMessageTokens({ content: input.system }) : 0;
+  const costs: number[] = [];
   let firstKept = input.messages.length;
   for (let index = input.messages.length - 1; index >= 0; index--) {
     const cost = countMessageTokens(input.messages[index]);
     if (used + cost > budget) break;
     used += cost;
+    costs.unshift(cost);
     firstKept = index;
   }
   if (firstKept === input.messages.length && input.messages.length > 0) {
@@ -84,7 +86,10 @@ export function fitContext(input: {
   }
   const kept = input.messages.slice(firstKept);
   // Vendors want the conversation to start with a user turn.
-  while (kept.length > 1 && kept[0].role !== "user") kept.shift();
+  while (kept.length > 1 && kept[0].role !== "user") {
+    kept.shift();
+    used -= costs.shift()!;
+  }
   return { messages: mergeSameRole(kept), inputTokens: used, dropped: input.messages.length - kept.length };
 }
 

@@ -7,6 +7,7 @@ import { getConversationById } from "@/lib/db/conversations";
 import { checkpointMessage, finishTurn, listHistory, startTurn, type TurnEnd } from "@/lib/db/messages";
 import { AppError, ERROR_STATUS, type ErrorCode } from "@/lib/http/errors";
 import { fitContext } from "@/lib/invoke/context";
+import { titleFrom } from "@/lib/invoke/title";
 import { getRegistry, type StopReason, type TurnOutcome } from "@/lib/invoke/registry";
 import { logger } from "@/lib/logger";
 import type { EventPayload } from "@/lib/realtime/events";
@@ -30,7 +31,6 @@ export interface InvocationHandle {
 
 /** While streaming, the partial answer is written at most this often (never per token). */
 const CHECKPOINT_INTERVAL_MS = 1000;
-const TITLE_LENGTH = 60;
 
 /**
  * Validates and records the start of a turn, then streams it in the background.
@@ -268,13 +268,6 @@ function placeholderMessage(end: TurnContext["end"], content: string): TurnOutco
     invocationId: end.invocationId,
     createdAt: end.createdAt.toISOString(),
   };
-}
-
-/** The first line of the first message, shortened: a conversation's default title. */
-export function titleFrom(message: string): string {
-  const line = message.trim().split("\n")[0].replace(/\s+/g, " ").trim();
-  if (!line) return "New conversation";
-  return line.length > TITLE_LENGTH ? `${line.slice(0, TITLE_LENGTH - 1).trimEnd()}…` : line;
 }
 
 /** HTTP status for a turn's error code (stream:false answers with it). */
