@@ -8,7 +8,7 @@ export async function sendJson(
   method: string,
   url: string,
   body?: unknown,
-  init: { headers?: Record<string, string>; raw?: string | Uint8Array } = {},
+  init: { headers?: Record<string, string>; raw?: string } = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(url, {
     method,

@@ -70,7 +70,7 @@ export async function startServer(options: { env?: Record<string, string>; dbFil
   let child: ChildProcess;
 
   const launch = async () => {
-    child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
     await waitForHealth(`http://127.0.0.1:${port}`, child, () => output);

@@ -42,10 +42,11 @@ describe("server start-up", () => {
     const server = await start();
     const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
       cwd: ROOT,
-      env: { ...server.env, DATABASE_URL: `file:${tempDbFile()}` },
+      env: { ...(server.env as NodeJS.ProcessEnv), DATABASE_URL: `file:${tempDbFile()}` },
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     expect(code).not.toBe(0);
     expect(stderr).toContain(`Port ${server.port} on 127.0.0.1 is already in use`);
