@@ -57,8 +57,10 @@ export interface HubOptions {
   replayRetentionMs?: number;
   /** Bound on all replay buffers together; the oldest finished invocations go first. */
   replayTotalMaxBytes?: number;
-  /** Unsent bytes a socket may queue before it is closed with 1013 (see `send`). */
+  /** Unsent bytes a socket may queue before it is closed with 1013 (see `isSlowConsumer`). */
   slowConsumerBytes?: number;
+  /** How far replays may push a socket's backlog past `slowConsumerBytes`. */
+  replayGraceBytes?: number;
   maxSubscriptionsPerSocket?: number;
   /** How long close() waits for peers to answer the close frame before terminating them. */
   closeTimeoutMs?: number;
@@ -81,6 +83,7 @@ const DEFAULT_OPTIONS: Required<HubOptions> = {
   replayRetentionMs: 60_000,
   replayTotalMaxBytes: 64 * 1024 * 1024,
   slowConsumerBytes: 512 * 1024,
+  replayGraceBytes: 4 * 1024 * 1024,
   maxSubscriptionsPerSocket: 100,
   closeTimeoutMs: 2_000,
 };
@@ -327,6 +330,7 @@ export class RealtimeHub {
 
   /** Sends this socket the events of `state` after `afterSeq`, with a snapshot first when some are gone. */
   private replay(connection: Connection, state: InvocationState, afterSeq: number): void {
+    if (this.isSlowConsumer(connection)) return this.closeSlowConsumer(connection);
     let from = afterSeq;
     let bytes = 0;
     if (from < state.buffer.evictedUpToSeq) {
@@ -340,7 +344,7 @@ export class RealtimeHub {
       bytes += entry.frame.length;
       this.send(connection, entry.frame, true);
     });
-    connection.replayGrace += bytes;
+    connection.replayGrace = Math.min(connection.replayGrace + bytes, this.options.replayGraceBytes);
     if (state.seq > (state.delivered.get(connection) ?? 0)) state.delivered.set(connection, state.seq);
   }
 
@@ -395,24 +399,33 @@ export class RealtimeHub {
    * Slow consumers. Every frame of an invocation matters (a missing token corrupts the
    * answer), and coalescing would mean serializing per socket, so nothing is dropped or
    * merged. Instead a socket whose unsent backlog passes `slowConsumerBytes` is closed with
-   * 1013 (try again later): memory per socket stays bounded, the streams of everyone else
-   * are untouched, and the client reconnects and resumes with `afterSeq` — getting a
-   * compact snapshot if it fell far behind. A replay may overshoot the limit by its own
-   * size (`replayGrace`, forgotten once the backlog drains) so a resume cannot trip it.
+   * 1013 (try again later): memory per socket stays bounded, everyone else's stream is
+   * untouched, and the client reconnects and resumes with `afterSeq` — with a compact
+   * snapshot if it fell far behind. A replay is sent whole (it must precede live events),
+   * so it may push the backlog past the limit by its own size, up to `replayGraceBytes`;
+   * that allowance is forgotten once the backlog drains, so a resume cannot trip the limit
+   * but a client that keeps asking for replays without reading still hits it.
    */
+  private isSlowConsumer(connection: Connection): boolean {
+    const backlog = connection.socket.bufferedAmount;
+    if (backlog <= this.options.slowConsumerBytes) {
+      connection.replayGrace = 0;
+      return false;
+    }
+    return backlog > this.options.slowConsumerBytes + connection.replayGrace;
+  }
+
+  private closeSlowConsumer(connection: Connection): void {
+    logger.warn(`websocket ${connection.id}: ${connection.socket.bufferedAmount} bytes unsent, closing as a slow consumer`);
+    this.detach(connection);
+    connection.socket.close(CLOSE_CODES.tryAgainLater, "slow consumer: reconnect and resume with afterSeq");
+  }
+
+  /** Replay frames skip the backlog check: `replay` checked once for all of them. */
   private send(connection: Connection, message: ServerMessage | Buffer, isReplay = false): void {
     const { socket } = connection;
     if (connection.detached || socket.readyState !== WebSocket.OPEN) return;
-    if (!isReplay) {
-      const backlog = socket.bufferedAmount;
-      if (backlog <= this.options.slowConsumerBytes) connection.replayGrace = 0;
-      else if (backlog > this.options.slowConsumerBytes + connection.replayGrace) {
-        logger.warn(`websocket ${connection.id}: ${backlog} bytes unsent, closing as a slow consumer`);
-        this.detach(connection);
-        socket.close(CLOSE_CODES.tryAgainLater, "slow consumer: reconnect and resume with afterSeq");
-        return;
-      }
-    }
+    if (!isReplay && this.isSlowConsumer(connection)) return this.closeSlowConsumer(connection);
     if (Buffer.isBuffer(message)) socket.send(message, TEXT_FRAME);
     else socket.send(JSON.stringify(message));
   }
