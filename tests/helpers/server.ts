@@ -14,6 +14,8 @@ export interface TestServer {
   port: number;
   dbFile: string;
   env: Record<string, string>;
+  /** The server process id (changes after restart); benchmarks read its CPU time from /proc. */
+  readonly pid: number;
   logs(): string;
   /** SIGTERM and wait for exit (graceful shutdown). */
   stop(): Promise<void>;
@@ -48,7 +50,15 @@ export function assertBuilt(): void {
 /** Variables that must not leak from the developer's shell or .env into a test server. */
 const PROVIDER_VARIABLES = /^(OPENAI_|GOOGLE_API_KEY|GEMINI_|ANTHROPIC_|OLLAMA_HOST|ENDPOINT_|LOCAL_MODEL)/;
 
-export async function startServer(options: { env?: Record<string, string>; dbFile?: string; port?: number } = {}): Promise<TestServer> {
+export interface StartServerOptions {
+  env?: Record<string, string>;
+  dbFile?: string;
+  port?: number;
+  /** Extra node flags before the script, e.g. ["--cpu-prof"] for benchmarks. */
+  nodeArgs?: string[];
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
   assertBuilt();
   const port = options.port ?? (await freePort());
   const dbFile = options.dbFile ?? tempDbFile();
@@ -70,7 +80,7 @@ export async function startServer(options: { env?: Record<string, string>; dbFil
   let child: ChildProcess;
 
   const launch = async () => {
-    child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, ["--import", "tsx", ...(options.nodeArgs ?? []), "server.ts"], { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
     await waitForHealth(`http://127.0.0.1:${port}`, child, () => output);
@@ -88,6 +98,9 @@ export async function startServer(options: { env?: Record<string, string>; dbFil
     port,
     dbFile,
     env,
+    get pid() {
+      return child.pid!;
+    },
     logs: () => output,
     async stop() {
       child.kill("SIGTERM");
