@@ -24,9 +24,10 @@ function migrationSlug(name: string): string {
     .slice(0, 200);
 }
 
-function applyPending(dbFile: string, migrationsDir: string): void {
+function applyPending(dbFile: string, migrationsDir: string): number {
   const { applied } = applyMigrations(dbFile, migrationsDir);
   for (const name of applied) console.log(`Applied ${name}`);
+  return applied.length;
 }
 
 async function create(name: string, schemaFile: string, migrationsDir: string, acceptDataLoss: boolean): Promise<void> {
@@ -60,10 +61,10 @@ async function create(name: string, schemaFile: string, migrationsDir: string, a
       return;
     }
     const folder = path.join(migrationsList.baseDir, result.generatedMigrationName);
-    fs.mkdirSync(folder);
-    fs.writeFileSync(path.join(folder, `migration.${result.extension}`), result.migrationScript);
-    fs.writeFileSync(path.join(migrationsList.baseDir, migrationsList.lockfile.path), LOCK_FILE(result.connectorType));
     created = path.join(folder, `migration.${result.extension}`);
+    fs.mkdirSync(folder);
+    fs.writeFileSync(created, result.migrationScript);
+    fs.writeFileSync(path.join(migrationsList.baseDir, migrationsList.lockfile.path), LOCK_FILE(result.connectorType));
   } finally {
     await close();
   }
@@ -87,8 +88,7 @@ async function main(): Promise<void> {
     await create(name, values.schema, values.migrations, values["accept-data-loss"]);
   } else if (command === "deploy") {
     const dbFile = projectDatabaseFile();
-    const { applied } = applyMigrations(dbFile, values.migrations);
-    console.log(applied.length > 0 ? applied.map((n) => `Applied ${n}`).join("\n") : `No pending migrations (${dbFile}).`);
+    if (applyPending(dbFile, values.migrations) === 0) console.log(`No pending migrations (${dbFile}).`);
   } else {
     throw new Error("Usage: tsx scripts/migrate.ts create <name> | deploy");
   }
