@@ -455,7 +455,9 @@ export class RealtimeHub {
         connection.topics.delete(message.topic);
         return this.send(connection, { type: "unsubscribed", topic: message.topic });
       case "invoke":
-        return void this.invoke(connection, message);
+        return void this.invoke(connection, message).catch((err: unknown) => {
+          logger.error(`websocket ${connection.id}: invoke failed`, err);
+        });
       case "cancel":
         return this.cancel(connection, message.invocationId);
     }
