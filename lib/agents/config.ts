@@ -9,7 +9,7 @@ export interface ProviderSettings {
   provider: ProviderId;
   /** openai-compatible only: the endpoint name, lower case. */
   endpoint?: string;
-  /** How people call this provider in messages: "OpenAI", "deepseek (OpenAI-compatible)". */
+  /** How people call this provider in messages: "OpenAI", "OpenAI-compatible endpoint deepseek". */
   label: string;
   /** Base URL the SDK talks to (as the vendor's SDK expects it), or "" when not configured. */
   baseUrl: string;
@@ -158,7 +158,7 @@ function compatibleSettings(endpoint: string | undefined): ProviderSettings {
   const prefix = endpointVarPrefix(name);
   const urlVar = `${prefix}_URL`;
   const keyVar = `${prefix}_KEY`;
-  const label = `${name} (OpenAI-compatible)`;
+  const label = `OpenAI-compatible endpoint ${name}`;
   const baseUrl = readVar(urlVar);
   const base = { provider: "openai-compatible" as const, endpoint: name, label, keyEnvVar: keyVar };
   if (!baseUrl) {
@@ -217,17 +217,22 @@ function statusEntry(settings: ProviderSettings): ProviderStatusEntry {
   };
 }
 
-/** Every configured key, so messages and logs can be scrubbed of them. */
+const KEY_VARS = /^(OPENAI_API_KEY|OPENAI_ADMIN_KEY|GOOGLE_API_KEY|GEMINI_API_KEY|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|OLLAMA_API_KEY|ENDPOINT_[A-Z0-9_]+_KEY)$/;
+/** "Name: value" lines the SDKs add to requests by themselves; the values may be tokens. */
+const CUSTOM_HEADER_VARS = /^(OPENAI_CUSTOM_HEADERS|ANTHROPIC_CUSTOM_HEADERS)$/;
+
+/** Every configured key (and custom header value), so messages and logs can be scrubbed of them. */
 export function configuredSecrets(): string[] {
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(process.env)) {
-    const isKeyVar =
-      /^(OPENAI_API_KEY|OPENAI_ADMIN_KEY|GOOGLE_API_KEY|GEMINI_API_KEY|ANTHROPIC_API_KEY|ANTHROPIC_AUTH_TOKEN|OLLAMA_API_KEY)$/.test(name) ||
-      /^ENDPOINT_[A-Z0-9_]+_KEY$/.test(name);
-    const secret = value?.trim();
-    if (isKeyVar && secret && secret.length >= 4) secrets.push(secret);
+    if (!value) continue;
+    if (KEY_VARS.test(name)) secrets.push(value.trim());
+    if (CUSTOM_HEADER_VARS.test(name)) {
+      for (const line of value.split("\n")) secrets.push(line.slice(line.indexOf(":") + 1).trim());
+    }
   }
-  return secrets;
+  // Very short values would blank out ordinary words.
+  return secrets.filter((secret) => secret.length >= 6);
 }
 
 /** Timeouts and retry bound for streamAgent (lib/env.ts, checked at start). */

@@ -68,7 +68,7 @@ export function errorPart(
   return {
     type: "error",
     code,
-    message: redactSecrets(`${ctx.label} (${ctx.model || "default model"}): ${detail}`),
+    message: redactSecrets(`${ctx.model ? `${ctx.label} (${ctx.model})` : ctx.label}: ${detail}`),
     retryable,
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
@@ -157,7 +157,7 @@ export function networkCode(err: unknown): string | undefined {
 /** The vendor could not be reached (refused, DNS, TLS, timeout) before any answer. */
 export function unreachablePart(ctx: FailureContext, err: unknown, reason?: string): ErrorPart {
   const code = networkCode(err);
-  const why = reason ?? (code ? NETWORK_REASONS[code] : undefined) ?? "the request failed";
+  const why = reason ?? (code ? NETWORK_REASONS[code] : undefined) ?? "could not connect";
   return errorPart(ctx, "provider_unavailable", `not reachable at ${whereIs(ctx)} (${why}).`, true);
 }
 

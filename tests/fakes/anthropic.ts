@@ -89,17 +89,17 @@ export const anthropicWire: WireFormat = {
   errorAnswer(fault, script) {
     switch (fault) {
       case "unauthorized":
-        return { status: 401, body: errorBody("authentication_error", "invalid x-api-key") };
+        return { status: 401, body: errorBody("authentication_error", script.errorMessage ?? "invalid x-api-key") };
       case "rate-limit":
         return {
           status: 429,
           headers: { "retry-after": String(script.retryAfterSeconds ?? 1) },
-          body: errorBody("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit."),
+          body: errorBody("rate_limit_error", script.errorMessage ?? "Number of request tokens has exceeded your per-minute rate limit."),
         };
       case "server-error":
-        return { status: 500, body: errorBody("api_error", "Internal server error") };
+        return { status: 500, body: errorBody("api_error", script.errorMessage ?? "Internal server error") };
       case "context-length":
-        return { status: 400, body: errorBody("invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum") };
+        return { status: 400, body: errorBody("invalid_request_error", script.errorMessage ?? "prompt is too long: 210000 tokens > 200000 maximum") };
     }
   },
   modelList: (models) => ({

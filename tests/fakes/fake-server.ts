@@ -43,6 +43,8 @@ export interface FakeScript {
   firstByteDelayMs?: number;
   fault?: FaultMode;
   retryAfterSeconds?: number;
+  /** Replaces the vendor's wording in an error answer (e.g. to echo a key back, as some vendors do). */
+  errorMessage?: string;
   /** Tokens sent before a cut / malformed / stall / stream-error fault. Default 1. */
   faultAfterTokens?: number;
   /** Deliver the whole body a few bytes at a time (a slow drip): bytes per write and pause. */

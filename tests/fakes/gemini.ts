@@ -69,7 +69,7 @@ export const geminiWire: WireFormat = {
       case "unauthorized":
         return {
           status: 400,
-          body: googleError(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", [
+          body: googleError(400, "INVALID_ARGUMENT", script.errorMessage ?? "API key not valid. Please pass a valid API key.", [
             { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com" },
           ]),
         };
@@ -78,17 +78,21 @@ export const geminiWire: WireFormat = {
         return {
           status: 429,
           headers: { "Retry-After": String(seconds) },
-          body: googleError(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).", [
+          body: googleError(429, "RESOURCE_EXHAUSTED", script.errorMessage ?? "Resource has been exhausted (e.g. check quota).", [
             { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: `${seconds}s` },
           ]),
         };
       }
       case "server-error":
-        return { status: 500, body: googleError(500, "INTERNAL", "An internal error has occurred.") };
+        return { status: 500, body: googleError(500, "INTERNAL", script.errorMessage ?? "An internal error has occurred.") };
       case "context-length":
         return {
           status: 400,
-          body: googleError(400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576)."),
+          body: googleError(
+            400,
+            "INVALID_ARGUMENT",
+            script.errorMessage ?? "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).",
+          ),
         };
     }
   },

@@ -57,13 +57,13 @@ export const ollamaWire: WireFormat = {
   errorAnswer(fault, script) {
     switch (fault) {
       case "unauthorized":
-        return { status: 401, body: { error: "unauthorized" } };
+        return { status: 401, body: { error: script.errorMessage ?? "unauthorized" } };
       case "rate-limit":
-        return { status: 429, headers: { "Retry-After": String(script.retryAfterSeconds ?? 1) }, body: { error: "too many requests" } };
+        return { status: 429, headers: { "Retry-After": String(script.retryAfterSeconds ?? 1) }, body: { error: script.errorMessage ?? "too many requests" } };
       case "server-error":
-        return { status: 500, body: { error: "llama runner process has terminated: exit status 2" } };
+        return { status: 500, body: { error: script.errorMessage ?? "llama runner process has terminated: exit status 2" } };
       case "context-length":
-        return { status: 400, body: { error: "the input length exceeds the context length" } };
+        return { status: 400, body: { error: script.errorMessage ?? "the input length exceeds the context length" } };
     }
   },
   modelList: (models) => ({

@@ -67,22 +67,26 @@ export const openaiWire: WireFormat = {
       case "unauthorized":
         return {
           status: 401,
-          body: { error: { message: "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } },
+          body: { error: { message: script.errorMessage ?? "Incorrect API key provided.", type: "invalid_request_error", param: null, code: "invalid_api_key" } },
         };
       case "rate-limit":
         return {
           status: 429,
           headers: { "Retry-After": String(script.retryAfterSeconds ?? 1) },
-          body: { error: { message: "Rate limit reached for requests.", type: "requests", param: null, code: "rate_limit_exceeded" } },
+          body: { error: { message: script.errorMessage ?? "Rate limit reached for requests.", type: "requests", param: null, code: "rate_limit_exceeded" } },
         };
       case "server-error":
-        return { status: 500, body: { error: { message: "The server had an error while processing your request.", type: "server_error" } } };
+        return {
+          status: 500,
+          body: { error: { message: script.errorMessage ?? "The server had an error while processing your request.", type: "server_error" } },
+        };
       case "context-length":
         return {
           status: 400,
           body: {
             error: {
-              message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+              message:
+                script.errorMessage ?? "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
               type: "invalid_request_error",
               param: "messages",
               code: "context_length_exceeded",

@@ -22,6 +22,9 @@ export interface ProviderCase {
   key?: string;
   /** Variables that point the provider at `fake`. */
   env(fake: FakeServer): Record<string, string>;
+  /** The change that leaves it unconfigured, and the variable its message must name. */
+  unconfigure: Record<string, string | undefined>;
+  missingVar: string;
 }
 
 export const PROVIDER_CASES: ProviderCase[] = [
@@ -33,15 +36,19 @@ export const PROVIDER_CASES: ProviderCase[] = [
     keyEnvVar: "OPENAI_API_KEY",
     key: KEYS.openai,
     env: (fake) => ({ OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: KEYS.openai }),
+    unconfigure: { OPENAI_API_KEY: undefined },
+    missingVar: "OPENAI_API_KEY",
   },
   {
     name: "openai-compatible",
     kind: "openai",
     target: { provider: "openai-compatible", model: "deepseek-reasoner", endpoint: "deepseek" },
-    label: "deepseek (OpenAI-compatible)",
+    label: "OpenAI-compatible endpoint deepseek",
     keyEnvVar: "ENDPOINT_DEEPSEEK_KEY",
     key: KEYS.deepseek,
     env: (fake) => ({ ENDPOINT_DEEPSEEK_URL: fake.baseUrl, ENDPOINT_DEEPSEEK_KEY: KEYS.deepseek }),
+    unconfigure: { ENDPOINT_DEEPSEEK_URL: undefined },
+    missingVar: "ENDPOINT_DEEPSEEK_URL",
   },
   {
     name: "gemini",
@@ -51,6 +58,8 @@ export const PROVIDER_CASES: ProviderCase[] = [
     keyEnvVar: "GOOGLE_API_KEY",
     key: KEYS.gemini,
     env: (fake) => ({ GEMINI_BASE_URL: fake.baseUrl, GOOGLE_API_KEY: KEYS.gemini }),
+    unconfigure: { GOOGLE_API_KEY: undefined },
+    missingVar: "GOOGLE_API_KEY",
   },
   {
     name: "ollama",
@@ -58,6 +67,8 @@ export const PROVIDER_CASES: ProviderCase[] = [
     target: { provider: "ollama", model: "llama3.2" },
     label: "Ollama",
     env: (fake) => ({ OLLAMA_HOST: fake.baseUrl }),
+    unconfigure: { OLLAMA_HOST: "http://bad host" },
+    missingVar: "OLLAMA_HOST",
   },
   {
     name: "anthropic",
@@ -67,6 +78,8 @@ export const PROVIDER_CASES: ProviderCase[] = [
     keyEnvVar: "ANTHROPIC_API_KEY",
     key: KEYS.anthropic,
     env: (fake) => ({ ANTHROPIC_BASE_URL: fake.baseUrl, ANTHROPIC_API_KEY: KEYS.anthropic }),
+    unconfigure: { ANTHROPIC_API_KEY: undefined },
+    missingVar: "ANTHROPIC_API_KEY",
   },
 ];
 
