@@ -1,5 +1,6 @@
 // One process, one port: Next.js (pages and route handlers) and the realtime hub's
 // WebSocket server. Run with tsx: `npm run dev`, or `npm start` after `next build`.
+import { EventEmitter } from "node:events";
 import http from "node:http";
 import nextEnv from "@next/env";
 import next from "next";
@@ -23,7 +24,10 @@ if (report.migrationsApplied.length) logger.info(`applied migrations: ${report.m
 if (report.seeded) logger.info(`seeded ${report.seeded} default agents`);
 if (report.interrupted) logger.warn(`marked ${report.interrupted} unfinished messages as interrupted`);
 
-const app = next({ dev, hostname: env.HOST, port: env.PORT });
+// Next attaches its own "upgrade" listener to `httpServer` on the first request, and that
+// listener would also take /ws and /. Hand it a detached emitter: every upgrade is routed
+// below, and Next's own upgrades (dev hot reload) reach it through getUpgradeHandler().
+const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer: new EventEmitter() as http.Server });
 await app.prepare();
 const handleRequest = app.getRequestHandler();
 const handleNextUpgrade = app.getUpgradeHandler();

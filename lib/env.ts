@@ -56,5 +56,5 @@ export function getEnv(): Env {
 /** Absolute path of the SQLite file named by DATABASE_URL (relative to the project root). */
 export function sqlitePath(databaseUrl = getEnv().DATABASE_URL): string {
   const file = databaseUrl.replace(/^file:(\/\/)?/, "");
-  return path.resolve(process.cwd(), file);
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), file);
 }
