@@ -116,11 +116,15 @@ export interface WireFormat {
   baseUrlEnvVar: string;
 }
 
+export type ModelListFault = "unauthorized" | "server-error" | "hang";
+
 export interface FakeServerOptions {
   script?: ScriptSource;
   port?: number;
   host?: string;
   models?: string[];
+  /** Makes the model list fail (it answers by default). */
+  modelListFault?: ModelListFault;
 }
 
 export interface FakeServer {
@@ -135,6 +139,8 @@ export interface FakeServer {
   chatRequests(): RecordedRequest[];
   /** Replaces the script for the requests that follow (the chat request count restarts at 0). */
   setScript(script: ScriptSource): void;
+  /** Makes the model list fail from now on (undefined: answer again). */
+  setModelListFault(fault: ModelListFault | undefined): void;
   /** Resolves with the first chat request whose client closes early (or already has). */
   waitForClientClose(timeoutMs?: number): Promise<RecordedRequest>;
   close(): Promise<void>;
@@ -174,6 +180,7 @@ function chatContext(format: WireFormat, model: string, body: unknown, script: F
 export async function startFakeServer(format: WireFormat, options: FakeServerOptions = {}): Promise<FakeServer> {
   let source: ScriptSource = options.script ?? {};
   let chatIndex = 0;
+  let modelListFault = options.modelListFault;
   const models = options.models ?? DEFAULT_MODELS[format.kind];
   const requests: RecordedRequest[] = [];
   const events = new EventEmitter();
@@ -222,6 +229,11 @@ export async function startFakeServer(format: WireFormat, options: FakeServerOpt
     });
 
     if (format.isModelList(record.method, url)) {
+      if (modelListFault === "hang") return;
+      if (modelListFault) {
+        const answer = format.errorAnswer(modelListFault, {});
+        return json(res, answer.status, answer.body, answer.headers);
+      }
       return json(res, 200, format.modelList(models));
     }
     const model = format.chatModel(record.method, url, body);
@@ -304,6 +316,9 @@ export async function startFakeServer(format: WireFormat, options: FakeServerOpt
     setScript(script) {
       source = script;
       chatIndex = 0;
+    },
+    setModelListFault(fault) {
+      modelListFault = fault;
     },
     waitForClientClose(timeoutMs = 5000) {
       const already = requests.find((r) => r.clientClosedEarly);

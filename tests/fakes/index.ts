@@ -16,7 +16,9 @@
 // firstByteDelayMs, drip {bytes, everyMs} (slow drip), finishReason, and `fault`:
 //   unauthorized | rate-limit (Retry-After: retryAfterSeconds) | server-error | context-length
 //   | hang (no byte ever) | cut | malformed | stall | stream-error (after faultAfterTokens tokens)
-// Connection refused: `await refusedUrl()`.
+// `errorMessage` replaces the vendor's wording in an error answer (e.g. to echo a key back).
+// Model lists answer by default; `modelListFault` (option or setModelListFault) makes them
+// fail with unauthorized | server-error | hang. Connection refused: `await refusedUrl()`.
 // Abort checks: `await fake.waitForClientClose()` resolves when a client closed its socket
 // before the answer was complete (`request.clientClosedEarly`).
 // Running as a separate process: tests/fakes/cli.ts. Control routes for such a process:
@@ -29,7 +31,16 @@ import { startFakeOpenAI } from "@/tests/fakes/openai";
 
 export { startFakeAnthropic, startFakeGemini, startFakeOllama, startFakeOpenAI };
 export { DEFAULT_ANSWER, DEFAULT_MODELS, refusedUrl, splitTokens } from "@/tests/fakes/fake-server";
-export type { FakeKind, FakeScript, FakeServer, FakeServerOptions, FaultMode, RecordedRequest, ScriptSource } from "@/tests/fakes/fake-server";
+export type {
+  FakeKind,
+  FakeScript,
+  FakeServer,
+  FakeServerOptions,
+  FaultMode,
+  ModelListFault,
+  RecordedRequest,
+  ScriptSource,
+} from "@/tests/fakes/fake-server";
 
 export const FAKE_KINDS: readonly FakeKind[] = ["openai", "gemini", "ollama", "anthropic"];
 
