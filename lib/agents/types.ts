@@ -64,6 +64,8 @@ export interface ProviderHealth {
   latencyMs?: number;
   /** Why it is not reachable, in words a person can act on. Never contains a key. */
   error?: string;
+  /** The model used when an agent names none (local: the default file, with its size). */
+  defaultModel?: ModelInfo;
 }
 
 /** What an agent (or one of its fallbacks) points at. */

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { fitThreadCount, parseCgroupCpuMax } from "@/lib/agents/local/threads";
+
+describe("fitThreadCount", () => {
+  it("uses every core the process may run on", () => {
+    expect(fitThreadCount({ available: 2, cgroupLimit: undefined })).toBe(2);
+    expect(fitThreadCount({ available: 16, cgroupLimit: undefined })).toBe(16);
+  });
+
+  it("stays within a container's CPU quota", () => {
+    expect(fitThreadCount({ available: 16, cgroupLimit: 2 })).toBe(2);
+    expect(fitThreadCount({ available: 16, cgroupLimit: 1.5 })).toBe(2);
+    expect(fitThreadCount({ available: 16, cgroupLimit: 0.5 })).toBe(1);
+  });
+
+  it("takes LOCAL_THREADS as given", () => {
+    expect(fitThreadCount({ configured: 3, available: 2, cgroupLimit: undefined })).toBe(3);
+  });
+
+  it("is at least one", () => {
+    expect(fitThreadCount({ available: 0, cgroupLimit: undefined })).toBe(1);
+  });
+
+  it("matches this machine without arguments", () => {
+    expect(fitThreadCount()).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("parseCgroupCpuMax", () => {
+  it("reads cgroup v2 cpu.max", () => {
+    expect(parseCgroupCpuMax("200000 100000\n")).toBe(2);
+    expect(parseCgroupCpuMax("max 100000\n")).toBeUndefined();
+    expect(parseCgroupCpuMax("")).toBeUndefined();
+  });
+});
