@@ -1,14 +1,9 @@
 // The WebSocket wire protocol (API.md, "WebSocket"): what clients may send, checked with
 // zod, and what the server sends back. Browser code can import this file too.
 import { z } from "zod";
+import { idSchema } from "@/lib/http/schemas";
+import { invokeInputSchema } from "@/lib/invoke/schema";
 import type { InvocationEvent } from "@/lib/realtime/events";
-
-/** Same bound as `POST /api/invoke`. */
-export const MAX_INVOKE_MESSAGE_CHARS = 32_000;
-
-/** Ids are cuids or seed ids; the same shape the HTTP routes accept. */
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const idSchema = z.string().regex(ID_PATTERN, "must be an id of 1 to 64 letters, digits, '-' or '_'");
 
 export type Topic = `conversation:${string}` | `agent:${string}` | "all";
 
@@ -20,7 +15,7 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   if (colon < 0) return undefined;
   const kind = topic.slice(0, colon);
   const id = topic.slice(colon + 1);
-  if ((kind !== "conversation" && kind !== "agent") || !ID_PATTERN.test(id)) return undefined;
+  if ((kind !== "conversation" && kind !== "agent") || !idSchema.safeParse(id).success) return undefined;
   return { kind, id };
 }
 
@@ -29,7 +24,8 @@ const topicSchema = z
   .refine((topic) => parseTopic(topic) !== undefined, "must be conversation:<id>, agent:<id> or all")
   .transform((topic) => topic as Topic);
 
-const subscribeSchema = z.object({
+// Unknown fields are rejected, as on the HTTP API.
+const subscribeSchema = z.strictObject({
   type: z.literal("subscribe"),
   topic: topicSchema,
   afterSeq: z.number().int().min(0).optional(),
@@ -40,23 +36,17 @@ const subscribeSchema = z.object({
   invocationId: idSchema.optional(),
 });
 
-const unsubscribeSchema = z.object({ type: z.literal("unsubscribe"), topic: topicSchema });
+const unsubscribeSchema = z.strictObject({ type: z.literal("unsubscribe"), topic: topicSchema });
 
-const pingSchema = z.object({ type: z.literal("ping") });
+const pingSchema = z.strictObject({ type: z.literal("ping") });
 
-const invokeSchema = z.object({
+/** The same turn request as `POST /api/invoke`, plus a client-chosen id for the reply. */
+const invokeSchema = invokeInputSchema.extend({
   type: z.literal("invoke"),
-  agentId: idSchema,
-  message: z
-    .string()
-    .min(1, "must not be empty")
-    .max(MAX_INVOKE_MESSAGE_CHARS, `must be at most ${MAX_INVOKE_MESSAGE_CHARS} characters`)
-    .refine((text) => text.isWellFormed(), "must be valid Unicode text"),
-  conversationId: idSchema.optional(),
   requestId: z.string().min(1).max(200).optional(),
 });
 
-const cancelSchema = z.object({ type: z.literal("cancel"), invocationId: idSchema });
+const cancelSchema = z.strictObject({ type: z.literal("cancel"), invocationId: idSchema });
 
 const clientMessageSchemas = {
   subscribe: subscribeSchema,

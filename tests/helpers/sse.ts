@@ -10,6 +10,8 @@ export interface SseStream {
   events: SseEvent[];
   /** Every raw line, comments included. */
   raw: string;
+  /** Set when the connection broke before the stream ended. */
+  error?: Error;
   /** Resolves when the stream has ended. */
   finished: Promise<void>;
   /** Resolves once an event matching the predicate arrived. */
@@ -74,7 +76,8 @@ export async function openInvokeStream(baseUrl: string, body: unknown): Promise<
         }
       }
     } catch (err) {
-      if ((err as Error).name !== "AbortError") throw err;
+      // The connection ended early (disconnect() or the server went away): keep what arrived.
+      stream.error = err as Error;
     }
   })();
   return stream;

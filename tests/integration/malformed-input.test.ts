@@ -73,8 +73,8 @@ describe("malformed input", () => {
       const body = await response.json();
       // Bodies are shaped for /api/invoke; the agent routes reject them as invalid too.
       const expected =
-        contentType === "text/plain" ? ["unsupported_media_type"]
-        : path.includes("cunknown") ? ["not_found"]
+        path.includes("cunknown") ? ["not_found"] // the id is looked up before the body is read
+        : contentType === "text/plain" ? ["unsupported_media_type"]
         : path === "/api/invoke" ? codes
         : [...codes, "validation_error"];
       expect(response.status, `${method} ${path} ${raw.slice(0, 80)}`).toBeLessThan(500);

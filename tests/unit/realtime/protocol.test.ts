@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_INVOKE_MESSAGE_CHARS, parseClientMessage, parseTopic } from "@/lib/realtime/protocol";
+import { MAX_MESSAGE_LENGTH as MAX_INVOKE_MESSAGE_CHARS } from "@/lib/invoke/schema";
+import { parseClientMessage, parseTopic } from "@/lib/realtime/protocol";
 
 describe("parseTopic", () => {
   it("accepts the three topic kinds with well-formed ids", () => {
@@ -68,5 +69,18 @@ describe("parseClientMessage", () => {
       ok: false,
       requestId: "r9",
     });
+  });
+});
+
+describe("unknown fields", () => {
+  it("are rejected, as on the HTTP API", () => {
+    for (const frame of [
+      { type: "ping", extra: true },
+      { type: "subscribe", topic: "all", colour: "red" },
+      { type: "cancel", invocationId: "abc", force: true },
+      { type: "invoke", agentId: "abc", message: "hi", stream: false },
+    ]) {
+      expect(parseClientMessage(JSON.stringify(frame)).ok, JSON.stringify(frame)).toBe(false);
+    }
   });
 });
