@@ -37,6 +37,8 @@ function snapshot() {
 }
 
 const weirdValues = [null, true, 0, -1, 1e309, "", " ", "x".repeat(40_000), "\u0000", "\ud800", [], {}, [1, 2], { a: 1 }, "💥", 3.14];
+/** Values no field of a turn request accepts (an emoji is a fine message). */
+const invalidValues = weirdValues.filter((value) => value !== "💥");
 
 function badBody(next: () => number): { raw: string; codes: string[] } {
   const pick = <T,>(items: T[]) => items[Math.floor(next() * items.length)];
@@ -49,9 +51,9 @@ function badBody(next: () => number): { raw: string; codes: string[] } {
     case 1:
       return { raw: JSON.stringify(pick(weirdValues)), codes: ["validation_error", "invalid_json"] };
     case 2:
-      return { raw: JSON.stringify({ agentId: pick(weirdValues), message: "hi" }), codes: ["validation_error"] };
+      return { raw: JSON.stringify({ agentId: pick(invalidValues), message: "hi" }), codes: ["validation_error"] };
     case 3:
-      return { raw: JSON.stringify({ agentId, message: pick(weirdValues) }), codes: ["validation_error"] };
+      return { raw: JSON.stringify({ agentId, message: pick(invalidValues) }), codes: ["validation_error"] };
     case 4:
       return { raw: JSON.stringify({ agentId, message: "hi", [`extra${Math.floor(next() * 100)}`]: pick(weirdValues) }), codes: ["validation_error"] };
     default:
