@@ -147,7 +147,7 @@ function modelKey(file: LocalModelFile): string {
 export class LocalModelRegistry {
   private readonly resident = new Map<string, Promise<ResidentModel>>();
 
-  constructor(private readonly options: LocalRuntimeOptions) {}
+  constructor(readonly options: LocalRuntimeOptions) {}
 
   /** A sequence of `file`'s model, loading the model first if needed. Release it when done. */
   async lease(file: LocalModelFile, summary: LocalModelSummary, signal: AbortSignal): Promise<SequenceLease> {

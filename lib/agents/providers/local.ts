@@ -37,11 +37,10 @@ const MAX_CONTEXT_SIZE = 4096;
 const SEQUENCES = 2;
 
 export interface LocalProviderOptions {
+  /** Default: LOCAL_MODELS_DIR. */
   modelsDir?: string;
+  /** Default: LOCAL_MODEL_PATH. */
   defaultModelPath?: string;
-  threads?: number;
-  sequences?: number;
-  maxContextSize?: number;
   /** Tests pass their own; by default one registry is shared by the whole process. */
   registry?: LocalModelRegistry;
 }
@@ -137,12 +136,14 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
       modelsDir: options.modelsDir ?? env.LOCAL_MODELS_DIR,
       defaultModelPath: "defaultModelPath" in options ? options.defaultModelPath : env.LOCAL_MODEL_PATH,
     });
-    const runtime: LocalRuntimeOptions = {
-      threads: options.threads ?? fitThreadCount({ configured: env.LOCAL_THREADS }),
-      sequences: options.sequences ?? SEQUENCES,
-      maxContextSize: options.maxContextSize ?? MAX_CONTEXT_SIZE,
-    };
-    return { location, runtime, registry: options.registry ?? sharedRegistry(runtime) };
+    const registry =
+      options.registry ??
+      sharedRegistry({
+        threads: fitThreadCount({ configured: env.LOCAL_THREADS }),
+        sequences: SEQUENCES,
+        maxContextSize: MAX_CONTEXT_SIZE,
+      });
+    return { location, registry, runtime: registry.options };
   };
 
   return {
