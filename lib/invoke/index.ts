@@ -1,5 +1,5 @@
 export { titleFrom } from "@/lib/invoke/title";
-export { invokeAgent, statusForCode, type InvokeInput, type InvocationHandle } from "@/lib/invoke/invoke-agent";
+export { invokeAgent, type InvokeInput, type InvocationHandle } from "@/lib/invoke/invoke-agent";
 export { cancelInvocation, findRunningByConversation, getRegistry, stopAllInvocations } from "@/lib/invoke/registry";
 import { invokeAgent } from "@/lib/invoke/invoke-agent";
 import { cancelInvocation } from "@/lib/invoke/registry";

@@ -1,11 +1,11 @@
 // The one place that turns "agent + message" into a persisted, streamed, published turn.
 // HTTP (/api/invoke), the WebSocket `invoke` message and any future entry point call it.
 import { randomUUID } from "node:crypto";
-import { streamAgent } from "@/lib/agents/run";
+import { streamAgent, type RunPart } from "@/lib/agents/run";
 import { getAgentById, type AgentDto } from "@/lib/db/agents";
 import { getConversationById } from "@/lib/db/conversations";
 import { checkpointMessage, finishTurn, listHistory, startTurn, type TurnEnd } from "@/lib/db/messages";
-import { AppError, ERROR_STATUS, type ErrorCode } from "@/lib/http/errors";
+import { AppError } from "@/lib/http/errors";
 import { fitContext } from "@/lib/invoke/context";
 import { titleFrom } from "@/lib/invoke/title";
 import { getRegistry, type StopReason, type TurnOutcome } from "@/lib/invoke/registry";
@@ -138,24 +138,16 @@ async function runTurn({ agent, channel, signal, history, end, start }: TurnCont
   // Yield once so the caller registers the invocation (cancel works from the first event).
   await Promise.resolve();
   channel.emit(start);
-  const startedAt = performance.now();
-  let content = "";
-  let reasoning = "";
-  let firstPartAt: number | undefined;
-  let used = { provider: agent.provider as string, model: agent.model };
-  let usage: { inputTokens: number; outputTokens: number } | undefined;
-  let failure: { code: string; message: string; retryable: boolean } | undefined;
-  let estimatedInput = 0;
-  const actions = new Map<string, TurnEnd["actions"][number]>();
+  const turn = new TurnState(agent);
 
   // Throttled checkpoint of the partial answer, so a crash loses at most about a second.
   let checkpointed = 0;
   let writing: Promise<void> | undefined;
   const timer = setInterval(() => {
-    if (writing || content.length === checkpointed) return;
-    checkpointed = content.length;
+    if (writing || turn.content.length === checkpointed) return;
+    checkpointed = turn.content.length;
     registry.stats.dbWrites++;
-    writing = checkpointMessage({ id: end.assistantMessageId, content })
+    writing = checkpointMessage({ id: end.assistantMessageId, content: turn.content })
       .catch((err: unknown) => logger.warn(`checkpoint of message ${end.assistantMessageId} failed`, err))
       .finally(() => (writing = undefined));
   }, CHECKPOINT_INTERVAL_MS);
@@ -168,96 +160,120 @@ async function runTurn({ agent, channel, signal, history, end, start }: TurnCont
       model: agent.model,
       maxOutputTokens: agent.maxTokens,
     });
-    estimatedInput = fitted.inputTokens;
-    const parts = streamAgent(
-      agent,
-      { system: agent.systemPrompt || undefined, messages: fitted.messages, temperature: agent.temperature, maxTokens: agent.maxTokens },
-      signal,
-    );
-    for await (const part of parts) {
-      if (part.type !== "route" && part.type !== "finish" && part.type !== "error") firstPartAt ??= performance.now();
-      switch (part.type) {
-        case "route":
-          used = { provider: part.provider, model: part.model };
-          break;
-        case "text-delta":
-          content += part.text;
-          channel.emit({ type: "token", text: part.text });
-          break;
-        case "reasoning-delta":
-          reasoning += part.text;
-          channel.emit({ type: "thought", text: part.text });
-          break;
-        case "tool-call":
-          actions.set(part.id, { toolCallId: part.id, name: part.name, args: part.args });
-          channel.emit({ type: "tool.call", toolCallId: part.id, name: part.name, args: part.args });
-          break;
-        case "tool-result": {
-          const action = actions.get(part.id);
-          if (action) Object.assign(action, part.error ? { error: part.error } : { result: part.result });
-          channel.emit({ type: "tool.result", toolCallId: part.id, ...(part.error ? { error: part.error } : { result: part.result }) });
-          break;
-        }
-        case "finish":
-          usage = part.usage;
-          break;
-        case "error":
-          failure = { code: part.code, message: part.message, retryable: part.retryable };
-          break;
-      }
+    turn.estimatedInputTokens = fitted.inputTokens;
+    const request = {
+      system: agent.systemPrompt || undefined,
+      messages: fitted.messages,
+      temperature: agent.temperature,
+      maxTokens: agent.maxTokens,
+    };
+    for await (const part of streamAgent(agent, request, signal)) {
+      const event = turn.apply(part);
+      if (event) channel.emit(event);
     }
   } catch (err) {
-    failure = describeFailure(err);
+    turn.failure = describeFailure(err);
   } finally {
     clearInterval(timer);
     await writing;
   }
 
   const stopReason = signal.aborted ? (signal.reason as StopReason) : undefined;
-  const status = stopReason === "shutdown" ? "interrupted" : stopReason ? "cancelled" : failure ? "error" : "complete";
-  const outputTokens = usage?.outputTokens;
-  try {
-    registry.stats.dbWrites++;
-    const message = await finishTurn({
-      ...end,
-      assistant: {
-        content,
-        status,
-        provider: used.provider,
-        model: used.model,
-        inputTokens: usage?.inputTokens || estimatedInput,
-        ...(outputTokens !== undefined ? { outputTokens } : {}),
-        latencyMs: Math.round(performance.now() - startedAt),
-        ...(firstPartAt !== undefined ? { ttftMs: Math.round(firstPartAt - startedAt) } : {}),
-        ...(status === "error" && failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
-      },
-      reasoning: reasoning || undefined,
-      actions: [...actions.values()],
-    });
-    if (status === "error" && failure) {
-      channel.emit({ type: "error", ...failure });
-      return { message, error: failure };
+  registry.stats.dbWrites++;
+  const outcome = await storeOutcome(turn, end, stopReason);
+  channel.emit(outcome.error ? { type: "error", ...outcome.error } : { type: "done", message: outcome.message });
+  channel.end();
+  return outcome;
+}
+
+/** What one turn has produced so far, built from the provider's parts. */
+class TurnState {
+  readonly startedAt = performance.now();
+  content = "";
+  reasoning = "";
+  firstPartAt?: number;
+  used: { provider: string; model: string };
+  usage?: { inputTokens: number; outputTokens: number };
+  estimatedInputTokens = 0;
+  failure?: TurnFailure;
+  readonly actions = new Map<string, TurnEnd["actions"][number]>();
+
+  constructor(agent: AgentDto) {
+    this.used = { provider: agent.provider, model: agent.model };
+  }
+
+  /** Records a part and returns the event to publish for it, if any. */
+  apply(part: RunPart): EventPayload | undefined {
+    switch (part.type) {
+      case "route":
+        this.used = { provider: part.provider, model: part.model };
+        return undefined;
+      case "finish":
+        this.usage = part.usage;
+        return undefined;
+      case "error":
+        this.failure = { code: part.code, message: part.message, retryable: part.retryable };
+        return undefined;
     }
-    channel.emit({ type: "done", message });
-    return { message };
-  } catch (err) {
-    // The database failed at the very end: report it on the stream; the row stays `streaming`
-    // and becomes `interrupted` at the next start.
-    const error = describeFailure(err);
-    channel.emit({ type: "error", ...error });
-    return { message: placeholderMessage(end, content), error };
-  } finally {
-    channel.end();
+    this.firstPartAt ??= performance.now();
+    switch (part.type) {
+      case "text-delta":
+        this.content += part.text;
+        return { type: "token", text: part.text };
+      case "reasoning-delta":
+        this.reasoning += part.text;
+        return { type: "thought", text: part.text };
+      case "tool-call":
+        this.actions.set(part.id, { toolCallId: part.id, name: part.name, args: part.args });
+        return { type: "tool.call", toolCallId: part.id, name: part.name, args: part.args };
+      case "tool-result": {
+        const outcome = part.error ? { error: part.error } : { result: part.result };
+        const action = this.actions.get(part.id);
+        if (action) Object.assign(action, outcome);
+        return { type: "tool.result", toolCallId: part.id, ...outcome };
+      }
+    }
   }
 }
 
-function describeFailure(err: unknown): { code: string; message: string; retryable: boolean } {
+/** Writes the final state in one transaction. Never throws: a database failure becomes the turn's error. */
+async function storeOutcome(turn: TurnState, end: TurnContext["end"], stopReason?: StopReason): Promise<TurnOutcome> {
+  const status = stopReason === "shutdown" ? "interrupted" : stopReason ? "cancelled" : turn.failure ? "error" : "complete";
+  const failure = status === "error" ? turn.failure : undefined;
+  try {
+    const message = await finishTurn({
+      ...end,
+      assistant: {
+        content: turn.content,
+        status,
+        provider: turn.used.provider,
+        model: turn.used.model,
+        inputTokens: turn.usage?.inputTokens || turn.estimatedInputTokens,
+        ...(turn.usage ? { outputTokens: turn.usage.outputTokens } : {}),
+        latencyMs: Math.round(performance.now() - turn.startedAt),
+        ...(turn.firstPartAt !== undefined ? { ttftMs: Math.round(turn.firstPartAt - turn.startedAt) } : {}),
+        ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
+      },
+      reasoning: turn.reasoning || undefined,
+      actions: [...turn.actions.values()],
+    });
+    return failure ? { message, error: failure } : { message };
+  } catch (err) {
+    // The row stays `streaming` and becomes `interrupted` at the next start.
+    return { message: unsavedMessage(end, turn.content), error: describeFailure(err) };
+  }
+}
+
+type TurnFailure = NonNullable<TurnOutcome["error"]>;
+
+function describeFailure(err: unknown): TurnFailure {
   if (err instanceof AppError) return { code: err.code, message: err.message, retryable: false };
   logger.error("invocation failed", err);
   return { code: "internal", message: "The turn failed on the server; the details are in the server log.", retryable: true };
 }
 
-function placeholderMessage(end: TurnContext["end"], content: string): TurnOutcome["message"] {
+/** The assistant message as it stands when its final write failed. */
+function unsavedMessage(end: TurnContext["end"], content: string): TurnOutcome["message"] {
   return {
     id: end.assistantMessageId,
     conversationId: end.conversationId,
@@ -270,7 +286,3 @@ function placeholderMessage(end: TurnContext["end"], content: string): TurnOutco
   };
 }
 
-/** HTTP status for a turn's error code (stream:false answers with it). */
-export function statusForCode(code: string): number {
-  return ERROR_STATUS[code as ErrorCode] ?? 502;
-}

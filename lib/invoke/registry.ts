@@ -1,13 +1,14 @@
 // Running invocations, shared by server.ts (WebSocket invoke/cancel) and Next's route
 // handlers (HTTP invoke/cancel) through a typed globalThis slot: they load this module
 // in separate module graphs, and both must see the same "busy" and "cancel" state.
+import type { ErrorCode } from "@/lib/http/errors";
 import type { MessageDto } from "@/lib/realtime/events";
 
 export type StopReason = "cancelled" | "shutdown";
 
 export interface TurnOutcome {
   message: MessageDto;
-  error?: { code: string; message: string; retryable: boolean };
+  error?: { code: ErrorCode; message: string; retryable: boolean };
 }
 
 export interface RunningInvocation {

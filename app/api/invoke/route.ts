@@ -14,7 +14,7 @@ export const POST = route(async (request) => {
   const outcome = await handle.done;
   if (outcome.error) {
     const { code, message } = outcome.error;
-    throw new AppError(code as ConstructorParameters<typeof AppError>[0], message, { messageId: handle.messageId });
+    throw new AppError(code, message, { messageId: handle.messageId });
   }
   return Response.json({ invocationId: handle.invocationId, conversationId: handle.conversationId, message: outcome.message });
 });
