@@ -144,7 +144,7 @@ const NETWORK_REASONS: Record<string, string> = {
 };
 
 /** The first low-level network code found on an error or its causes. */
-export function networkCode(err: unknown): string | undefined {
+function networkCode(err: unknown): string | undefined {
   let current: unknown = err;
   for (let depth = 0; current && depth < 6; depth++) {
     const code = (current as { code?: unknown }).code;

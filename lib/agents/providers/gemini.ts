@@ -56,9 +56,16 @@ function retryDelayMs(details: GeminiErrorDetail[] | undefined): number | undefi
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
 }
 
-/** The vendor's words without the SDK's "[GoogleGenerativeAI Error]: Error fetching from <url>:" prefix. */
-function vendorText(message: string): string {
-  return message.replace(/^\[GoogleGenerativeAI Error\]:\s*/, "").replace(/^Error fetching from \S+:\s*(\[[^\]]*\]\s*)?/, "");
+/**
+ * The vendor's words without what the SDK wraps around them: its "[GoogleGenerativeAI Error]:
+ * Error fetching from <url>: [status]" prefix and the error details it appends as JSON.
+ */
+function vendorText(err: GoogleGenerativeAIFetchError): string {
+  const details = err.errorDetails ? ` ${JSON.stringify(err.errorDetails)}` : "";
+  return err.message
+    .replace(/^\[GoogleGenerativeAI Error\]:\s*/, "")
+    .replace(/^Error fetching from \S+:\s*(\[[^\]]*\]\s*)?/, "")
+    .replace(details, "");
 }
 
 function failureFrom(ctx: FailureContext, err: unknown, answerStarted: boolean): ErrorPart {
@@ -66,7 +73,7 @@ function failureFrom(ctx: FailureContext, err: unknown, answerStarted: boolean):
     const details = err.errorDetails as GeminiErrorDetail[] | undefined;
     return httpFailurePart(ctx, {
       status: err.status,
-      vendorMessage: vendorText(err.message),
+      vendorMessage: vendorText(err),
       retryAfterMs: retryDelayMs(details),
       authRejected: details?.some((d) => d.reason === "API_KEY_INVALID") ?? false,
     });
