@@ -18,7 +18,7 @@ import {
 import { healthFromListing, listingTimedOut, modelsOrThrow, sortedModels, type ModelListing } from "@/lib/agents/listing";
 import type { ChatRequest, FinishReason, ModelInfo, Provider, StreamPart } from "@/lib/agents/types";
 
-interface ChatCompletionsOptions {
+export interface ChatCompletionsOptions {
   id: "openai" | "openai-compatible";
   settings: () => ProviderSettings;
   /** OpenAI's own API wants max_completion_tokens; compatible servers mostly know only max_tokens. */
@@ -47,6 +47,7 @@ function operatorCustomHeaderNames(): string[] {
   const raw = process.env.OPENAI_CUSTOM_HEADERS ?? "";
   return raw
     .split("\n")
+    .filter((line) => line.includes(":"))
     .map((line) => line.slice(0, line.indexOf(":")).trim())
     .filter((name) => name.length > 0);
 }
