@@ -1,5 +1,6 @@
 // The agent shape accepted by the API and by the agent editor (same schema both sides).
 import { z } from "zod";
+import { isPlainGgufName } from "@/lib/agents/local/model-name";
 import { PROVIDER_IDS } from "@/lib/agents/types";
 import { booleanQuerySchema, nameSchema, textSchema } from "@/lib/http/schemas";
 
@@ -14,7 +15,8 @@ const modelSchema = textSchema(200).transform((s) => s.trim());
 export const fallbackSchema = z
   .object({ provider: providerSchema, model: modelSchema, endpoint: endpointNameSchema.optional() })
   .strict()
-  .superRefine(requireEndpointForCompatible);
+  .superRefine(requireEndpointForCompatible)
+  .superRefine(requireLocalModelFileName);
 
 const agentFields = {
   name: nameSchema(100),
@@ -42,7 +44,8 @@ export const agentCreateSchema = z
   })
   .strict()
   .superRefine(requireEndpointForCompatible)
-  .superRefine(requireModelUnlessLocal);
+  .superRefine(requireModelUnlessLocal)
+  .superRefine(requireLocalModelFileName);
 
 export const agentPatchSchema = z
   .object({ ...agentFields, isActive: z.boolean() })
@@ -78,8 +81,16 @@ export function requireModelUnlessLocal(target: Target, ctx: z.RefinementCtx): v
   }
 }
 
+/** A local model is a .gguf file in LOCAL_MODELS_DIR (or empty), never a path the server would open. */
+export function requireLocalModelFileName(target: Target, ctx: z.RefinementCtx): void {
+  if (target.provider === "local" && target.model && !isPlainGgufName(target.model)) {
+    ctx.addIssue({ code: "custom", path: ["model"], message: "must be a .gguf file name in LOCAL_MODELS_DIR (no path), or empty for the default model" });
+  }
+}
+
 /** The full check for an agent after a patch was merged into it. */
 export const agentTargetSchema = z
   .object({ provider: providerSchema, model: z.string(), endpoint: z.string().nullable().optional() })
   .superRefine(requireEndpointForCompatible)
-  .superRefine(requireModelUnlessLocal);
+  .superRefine(requireModelUnlessLocal)
+  .superRefine(requireLocalModelFileName);

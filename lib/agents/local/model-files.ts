@@ -4,26 +4,9 @@
 // agent definition can never make the server open an arbitrary file.
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import { isPlainGgufName } from "@/lib/agents/local/model-name";
 
 export const MODEL_PULL_COMMAND = "npm run model:pull";
-
-/** "" (the default model) or a plain `*.gguf` file name: no directories, no `..`. */
-export const localModelNameSchema = z
-  .string()
-  .max(255)
-  .refine((name) => name === "" || isPlainGgufName(name), {
-    message: "a local model is a .gguf file name inside LOCAL_MODELS_DIR (no path), or empty for the default model",
-  });
-
-export function isPlainGgufName(name: string): boolean {
-  return (
-    name.toLowerCase().endsWith(".gguf") &&
-    !name.startsWith(".") &&
-    !/[/\\\0]/.test(name) &&
-    path.basename(name) === name
-  );
-}
 
 export interface LocalModelLocation {
   /** Where models are looked up, absolute. */

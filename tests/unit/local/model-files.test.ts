@@ -6,10 +6,10 @@ import {
   LocalModelMissingError,
   findDefaultModel,
   listModelFiles,
-  localModelNameSchema,
   resolveLocation,
   resolveModelFile,
 } from "@/lib/agents/local/model-files";
+import { isPlainGgufName } from "@/lib/agents/local/model-name";
 
 let root: string;
 beforeAll(async () => {
@@ -39,15 +39,15 @@ async function missing(promise: Promise<unknown>): Promise<string> {
   return (error as Error).message;
 }
 
-describe("localModelNameSchema (what an agent's model may be)", () => {
-  it.each(["", "qwen2.5-0.5b-instruct-q4_k_m.gguf", "Model.GGUF"])("accepts %j", (name) => {
-    expect(localModelNameSchema.safeParse(name).success).toBe(true);
+describe("isPlainGgufName (what a local agent's model may name)", () => {
+  it.each(["qwen2.5-0.5b-instruct-q4_k_m.gguf", "Model.GGUF"])("accepts %j", (name) => {
+    expect(isPlainGgufName(name)).toBe(true);
   });
 
   it.each(["../secrets.gguf", "/etc/model.gguf", "nested/deep.gguf", "..\\x.gguf", "model.bin", ".hidden.gguf", "a.gguf\0"])(
     "refuses %j",
     (name) => {
-      expect(localModelNameSchema.safeParse(name).success).toBe(false);
+      expect(isPlainGgufName(name)).toBe(false);
     },
   );
 });
