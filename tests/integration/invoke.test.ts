@@ -225,6 +225,40 @@ describe("POST /api/invoke", () => {
   });
 });
 
+describe("POST /api/invoke rejections", () => {
+  it("answers unknown, deleted or mismatched targets before writing anything", async () => {
+    const conversationId = await newConversation();
+    const other = await sendJson("POST", `${server.url}/api/agents`, { name: "Other", provider: "openai", model: "gpt-4o-mini" });
+    const gone = await sendJson("POST", `${server.url}/api/agents`, { name: "Gone", provider: "openai", model: "gpt-4o-mini" });
+    await fetch(`${server.url}/api/agents/${gone.body.id}`, { method: "DELETE" });
+    const before = (await getJson(`${server.url}/api/conversations?limit=100`)).body;
+    const cases: [unknown, number, string][] = [
+      [{ agentId: "cunknownagent000000000000", message: "hi" }, 404, "not_found"],
+      [{ agentId: gone.body.id, message: "hi" }, 404, "not_found"],
+      [{ agentId, conversationId: "cunknownconv0000000000000", message: "hi" }, 404, "not_found"],
+      [{ agentId: other.body.id, conversationId, message: "hi" }, 400, "validation_error"],
+      [{ agentId, message: "x".repeat(32_001) }, 400, "validation_error"],
+      [{ agentId, message: " \n\t " }, 400, "validation_error"],
+      [{ agentId, message: "hi", stream: "yes" }, 400, "validation_error"],
+    ];
+    for (const [body, status, code] of cases) {
+      const response = await sendJson("POST", `${server.url}/api/invoke`, body);
+      expect(response.status, JSON.stringify(body).slice(0, 100)).toBe(status);
+      expect(response.body.error.code).toBe(code);
+    }
+    expect((await getJson(`${server.url}/api/conversations?limit=100`)).body).toEqual(before);
+    expect((await conversation(conversationId)).messages).toHaveLength(2);
+  });
+
+  it("accepts a message of exactly 32,000 characters", async () => {
+    script({ text: "long read" });
+    const response = await sendJson("POST", `${server.url}/api/invoke`, { agentId, message: "y".repeat(32_000), stream: false });
+    expect(response.status).toBe(200);
+    const stored = await conversation(response.body.conversationId);
+    expect(stored.messages[0].content).toHaveLength(32_000);
+  });
+});
+
 describe("crash recovery", () => {
   it("marks a message left streaming by kill -9 as interrupted, with everything before it intact", async () => {
     const conversationId = await newConversation();
