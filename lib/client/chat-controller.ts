@@ -118,7 +118,7 @@ function requestResync(conversationId: string, invocationId: string, afterSeq: n
 
 // --- conversations ------------------------------------------------------------------------
 
-function storeDetail(detail: ConversationDetail): void {
+function storeDetail(detail: Omit<ConversationDetail, "activeInvocationId">): void {
   useChatStore.setState((state) => {
     const existing = state.conversations[detail.id];
     const fetched = itemsFromMessages(detail.messages);
@@ -161,7 +161,7 @@ function markMissing(id: string): void {
  * A view shows conversation `id`: use the server-rendered rows when given (else fetch), then
  * follow it live. Returns the function to call when the view goes away.
  */
-export function openConversation(id: string, initial?: ConversationDetail | null): () => void {
+export function openConversation(id: string, initial?: Omit<ConversationDetail, "activeInvocationId"> | null): () => void {
   viewers.set(id, (viewers.get(id) ?? 0) + 1);
   const known = useChatStore.getState().conversations[id];
   if (initial && initial.id === id) {
