@@ -25,12 +25,13 @@ if (report.seeded) logger.info(`seeded ${report.seeded} default agents`);
 if (report.interrupted) logger.warn(`marked ${report.interrupted} unfinished messages as interrupted`);
 
 // Next attaches its own "upgrade" listener to `httpServer` on the first request, and that
-// listener would also take /ws and /. Hand it a detached emitter: every upgrade is routed
-// below, and Next's own upgrades (dev hot reload) reach it through getUpgradeHandler().
-const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer: new EventEmitter() as http.Server });
+// listener would also take /ws and /. Give it an emitter of its own and forward only its
+// upgrades (dev hot reload on /_next/hmr) to it. (app.getUpgradeHandler() does not reach
+// the dev hot reloader in a custom server.)
+const nextUpgrades = new EventEmitter();
+const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer: nextUpgrades as http.Server });
 await app.prepare();
 const handleRequest = app.getRequestHandler();
-const handleNextUpgrade = app.getUpgradeHandler();
 
 const hub = getHub({ maxPayload: env.WS_MAX_PAYLOAD_BYTES, heartbeatMs: env.WS_HEARTBEAT_MS });
 hub.setCommands(hubCommands);
@@ -44,8 +45,11 @@ const server = http.createServer((request, response) => {
 
 server.on("upgrade", (request, socket, head) => {
   const pathname = (request.url ?? "/").split("?")[0];
-  // Dev hot reload (/_next/webpack-hmr, /_next/hmr) belongs to Next.
-  if (pathname.startsWith("/_next/")) return void handleNextUpgrade(request, socket, head);
+  if (pathname.startsWith("/_next/")) {
+    // Next listens once it has served a request (a browser always loads a page first).
+    if (!nextUpgrades.emit("upgrade", request, socket, head)) socket.destroy();
+    return;
+  }
   if (pathname === "/ws" || pathname === "/") return hub.handleUpgrade(request, socket, head);
   socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
 });

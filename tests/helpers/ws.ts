@@ -12,8 +12,8 @@ export interface TestSocket {
   close(): void;
 }
 
-export async function connectSocket(url: string): Promise<TestSocket> {
-  const socket = new WebSocket(url);
+export async function connectSocket(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+  const socket = new WebSocket(url, { headers });
   const messages: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
   socket.on("message", (data) => {

@@ -77,4 +77,16 @@ describe("WebSocket hub on the same port", () => {
       socket.close();
     }
   });
+
+  it("hands /_next/ upgrades to Next in dev mode, so hot reload keeps working", async () => {
+    const server = await start({ env: { NODE_ENV: "development" } });
+    expect((await fetch(`${server.url}/`)).status).toBe(200);
+    const hmr = await connectSocket(`${server.url.replace("http", "ws")}/_next/hmr?id=test`, { origin: server.url });
+    const first = await hmr.waitFor(() => true);
+    expect(first.type).not.toBe("connected");
+    hmr.close();
+    const hub = await connectSocket(server.wsUrl);
+    await hub.waitFor((m) => m.type === "connected");
+    hub.close();
+  });
 });
