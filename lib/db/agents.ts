@@ -3,23 +3,7 @@ import type { Agent as AgentRow } from "@/lib/db/generated/client.ts";
 import { getDb } from "@/lib/db/client";
 import type { ProviderId, ProviderTarget } from "@/lib/agents/types";
 
-export interface AgentDto {
-  id: string;
-  name: string;
-  description: string;
-  avatar: string;
-  systemPrompt: string;
-  provider: ProviderId;
-  model: string;
-  temperature: number;
-  maxTokens: number;
-  endpoint?: string;
-  fallbacks: ProviderTarget[];
-  isActive: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
+/** What a person sets on an agent. */
 export interface AgentData {
   name: string;
   description: string;
@@ -31,6 +15,15 @@ export interface AgentData {
   maxTokens: number;
   endpoint?: string | null;
   fallbacks: ProviderTarget[];
+}
+
+/** An agent as the API returns it. Never contains a key. */
+export interface AgentDto extends Omit<AgentData, "endpoint"> {
+  id: string;
+  endpoint?: string;
+  isActive: boolean;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export function toAgentDto(row: AgentRow): AgentDto {
