@@ -16,7 +16,14 @@ const { closeDb } = await import("@/lib/db/client");
 const { getHub } = await import("@/lib/realtime/hub");
 const { hubCommands, stopAllInvocations } = await import("@/lib/invoke");
 
-const env = getEnv();
+const env = (() => {
+  try {
+    return getEnv();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+})();
 const startedAt = Date.now();
 
 const report = await prepareDatabase();

@@ -52,6 +52,20 @@ describe("server start-up", () => {
     expect(stderr).toContain(`Port ${server.port} on 127.0.0.1 is already in use`);
   });
 
+  it("refuses a bad environment with a message naming the variable", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: "not-a-port", DATABASE_URL: `file:${tempDbFile()}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("Invalid environment");
+    expect(stderr).toContain("PORT");
+  });
+
   it("shuts down gracefully on SIGTERM, closing WebSockets with 1001", async () => {
     const server = await start();
     const socket = await connectSocket(server.wsUrl);
