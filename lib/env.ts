@@ -30,7 +30,7 @@ const envSchema = z.object({
   OLLAMA_HOST: z.string().url().default("http://127.0.0.1:11434"),
   LOCAL_MODELS_DIR: z.string().min(1).default("models"),
   LOCAL_MODEL_PATH: z.string().optional(),
-  /** CPU threads for the embedded model; default: the cores this process may use. */
+  /** CPU threads for the embedded model; default: the cores this process may use, minus one. */
   LOCAL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
 
   PROVIDER_FIRST_TOKEN_TIMEOUT_MS: positiveMs.default(120_000),

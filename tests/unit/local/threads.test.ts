@@ -2,15 +2,20 @@ import { describe, expect, it } from "vitest";
 import { fitThreadCount, parseCgroupCpuMax } from "@/lib/agents/local/threads";
 
 describe("fitThreadCount", () => {
-  it("uses every core the process may run on", () => {
-    expect(fitThreadCount({ available: 2, cgroupLimit: undefined })).toBe(2);
-    expect(fitThreadCount({ available: 16, cgroupLimit: undefined })).toBe(16);
+  it("uses the cores the process may run on, leaving one to the event loop", () => {
+    expect(fitThreadCount({ available: 2, cgroupLimit: undefined })).toBe(1);
+    expect(fitThreadCount({ available: 4, cgroupLimit: undefined })).toBe(3);
+    expect(fitThreadCount({ available: 16, cgroupLimit: undefined })).toBe(15);
   });
 
   it("stays within a container's CPU quota", () => {
-    expect(fitThreadCount({ available: 16, cgroupLimit: 2 })).toBe(2);
-    expect(fitThreadCount({ available: 16, cgroupLimit: 1.5 })).toBe(2);
+    expect(fitThreadCount({ available: 16, cgroupLimit: 4 })).toBe(3);
+    expect(fitThreadCount({ available: 16, cgroupLimit: 2.5 })).toBe(2);
     expect(fitThreadCount({ available: 16, cgroupLimit: 0.5 })).toBe(1);
+  });
+
+  it("uses the one core of a single-core machine", () => {
+    expect(fitThreadCount({ available: 1, cgroupLimit: undefined })).toBe(1);
   });
 
   it("takes LOCAL_THREADS as given", () => {
