@@ -179,6 +179,15 @@ class FileCursor {
     return this.buffer.toString("utf8", at, at + length);
   }
 
+  /** Steps over a string we don't keep (most of a 150k-token vocabulary). */
+  async skipString(what: string): Promise<void> {
+    const length = await this.u64(`${what} length`);
+    if (length > this.fileSize - this.position) {
+      throw new GgufFormatError(`${what} claims ${length} bytes, more than the rest of the file; it is truncated or corrupt`);
+    }
+    this.position += length;
+  }
+
   async scalar(type: number, what: string): Promise<GgufScalar> {
     if (type === GgufValueType.STRING) return this.string(what);
     const size = SCALAR_BYTES[type];
@@ -230,8 +239,8 @@ class FileCursor {
       return { itemType, length };
     }
     for (let i = 0; i < length; i++) {
-      const item = await this.scalar(itemType, `${what}[${i}]`);
-      if (keep) values.push(item);
+      if (keep) values.push(await this.scalar(itemType, `${what}[${i}]`));
+      else await this.skipString(`${what}[${i}]`);
     }
     return keep ? { itemType, length, values } : { itemType, length };
   }
