@@ -10,7 +10,7 @@
 // - llama.cpp refusing a file that passed the check (out of memory, an architecture this
 //   build does not know) or failing mid-answer: `provider_error` (502). Not retryable:
 //   the same file on the same machine fails the same way.
-import type { ChatHistoryItem, LlamaChatResponseChunk } from "node-llama-cpp";
+import type { ChatHistoryItem, LlamaChat, LlamaChatResponseChunk } from "node-llama-cpp";
 import { checkModelFile, type LocalModelSummary } from "@/lib/agents/local/model-check";
 import { GgufFormatError } from "@/lib/agents/local/gguf";
 import {
@@ -227,52 +227,53 @@ async function* streamLocal(
     return;
   }
 
-  const { LlamaChat } = await import("node-llama-cpp");
-  const chat = new LlamaChat({ contextSequence: lease.sequence });
   const channel = new PartChannel();
-  let generated = 0;
-  const meterBefore = lease.sequence.tokenMeter.getState();
-  const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
-    generated += chunk.tokens.length;
-    if (!chunk.text) return;
-    if (chunk.type === undefined) channel.push({ type: "text-delta", text: chunk.text });
-    else if (chunk.segmentType === "thought") channel.push({ type: "reasoning-delta", text: chunk.text });
-  };
-  const generation = chat
-    .generateResponse(toHistory(request), {
-      signal: controller.signal,
-      stopOnAbortSignal: true,
-      maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      onResponseChunk,
-    })
-    .then(
-      (result) => {
-        if (result.metadata.stopReason !== "abort" && !controller.signal.aborted) {
-          const outputTokens = lease.sequence.tokenMeter.diff(meterBefore).usedOutputTokens || generated;
+  let chat: LlamaChat | undefined;
+  let generation: Promise<void> | undefined;
+  try {
+    const { LlamaChat: Chat } = await import("node-llama-cpp");
+    chat = new Chat({ contextSequence: lease.sequence });
+    const sequence = lease.sequence;
+    const meterBefore = sequence.tokenMeter.getState();
+    let generated = 0;
+    const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
+      generated += chunk.tokens.length;
+      if (!chunk.text) return;
+      if (chunk.type === undefined) channel.push({ type: "text-delta", text: chunk.text });
+      else if (chunk.segmentType === "thought") channel.push({ type: "reasoning-delta", text: chunk.text });
+    };
+    generation = chat
+      .generateResponse(toHistory(request), {
+        signal: controller.signal,
+        stopOnAbortSignal: true,
+        maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        onResponseChunk,
+      })
+      .then(
+        (result) => {
+          if (result.metadata.stopReason === "abort" || controller.signal.aborted) return;
+          const outputTokens = sequence.tokenMeter.diff(meterBefore).usedOutputTokens || generated;
           // The sequence now holds the prompt (as the model saw it, cached prefix included)
           // followed by the answer.
-          const inputTokens = Math.max(0, lease.sequence.contextTokens.length - outputTokens);
+          const inputTokens = Math.max(0, sequence.contextTokens.length - outputTokens);
           channel.push({ type: "finish", finishReason: finishReasonOf(result.metadata.stopReason), usage: { inputTokens, outputTokens } });
-        }
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        logger.error(`local: generation with ${file.name} failed`, error);
-        const reason = error instanceof Error ? error.message : String(error);
-        channel.push(errorPart("provider_error", `Local model ${file.name} failed while answering: ${reason}.`));
-      },
-    )
-    .finally(() => channel.close());
-
-  try {
+        },
+        (error: unknown) => {
+          if (controller.signal.aborted) return;
+          logger.error(`local: generation with ${file.name} failed`, error);
+          const reason = error instanceof Error ? error.message : String(error);
+          channel.push(errorPart("provider_error", `Local model ${file.name} failed while answering: ${reason}.`));
+        },
+      )
+      .finally(() => channel.close());
     yield* channel.drain();
   } finally {
     outer.removeEventListener("abort", forwardAbort);
     controller.abort();
     // The sequence goes back only once the library has stopped using it.
     await generation;
-    chat.dispose({ disposeSequence: false });
+    chat?.dispose({ disposeSequence: false });
     lease.release();
   }
 }

@@ -5,7 +5,7 @@ import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalModelRegistry } from "@/lib/agents/local/model-registry";
+import { LocalModelRegistry, getLlamaRuntime } from "@/lib/agents/local/model-registry";
 import { createLocalProvider, type LocalProviderOptions } from "@/lib/agents/providers/local";
 import type { ChatRequest, StreamPart } from "@/lib/agents/types";
 import { buildTinyGguf, writeTinyGguf } from "@/scripts/make-tiny-gguf";
@@ -20,7 +20,9 @@ beforeAll(async () => {
   await writeFile(path.join(modelsDir, "no-heads.gguf"), buildTinyGguf({ omitKeys: ["llama.attention.head_count"] }));
   await writeFile(path.join(modelsDir, "truncated.gguf"), buildTinyGguf());
   await truncate(path.join(modelsDir, "truncated.gguf"), 250_000);
-});
+  // Loading llama.cpp takes a few seconds once per process (longer on a busy machine).
+  await getLlamaRuntime(1);
+}, 60_000);
 afterAll(async () => {
   await rm(modelsDir, { recursive: true, force: true });
   await rm(emptyDir, { recursive: true, force: true });
@@ -52,7 +54,7 @@ async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> 
 
 const text = (parts: StreamPart[]) => parts.map((p) => (p.type === "text-delta" ? p.text : "")).join("");
 
-describe("local provider with a real model", () => {
+describe("local provider with a real model", { timeout: 30_000 }, () => {
   let shared: ReturnType<typeof provider>;
   beforeAll(() => {
     shared = provider();
@@ -135,7 +137,7 @@ describe("local provider with a real model", () => {
   });
 });
 
-describe("local provider without a usable model", () => {
+describe("local provider without a usable model", { timeout: 30_000 }, () => {
   it("says how to get a model when the directory is empty", async () => {
     const parts = await collect(provider({ modelsDir: emptyDir }).stream(request(), new AbortController().signal));
     expect(parts).toEqual([
