@@ -5,25 +5,32 @@ import type { AgentDto } from "@/lib/client/types";
 /** "OpenAI · gpt-4.1" with a dot: green when the provider is configured, amber when not. */
 export function ProviderBadge({ agent, compact = false }: { agent: AgentDto; compact?: boolean }) {
   const status = useProviderStatus(agent);
+  // Usable = configured and, when the server checked, reachable.
   const configured = status?.configured;
+  const unreachable = configured === true && status?.reachable === false;
   const hint =
     configured === false
       ? `Not configured: ${status?.problem ?? (status?.missingEnvVar ? `set ${status.missingEnvVar} in .env and restart the server` : "see the README")}`
-      : configured
-        ? "Configured"
-        : undefined;
+      : unreachable
+        ? `Not reachable: ${status?.error ?? "the server could not reach it"}`
+        : configured
+          ? "Configured"
+          : undefined;
   return (
     <span
       className={`inline-flex min-w-0 items-center gap-1.5 text-xs text-zinc-500 dark:text-zinc-400 ${compact ? "" : "rounded-full border border-zinc-200 px-2 py-0.5 dark:border-zinc-700"}`}
       title={hint}
       data-testid="provider-badge"
       data-configured={configured === undefined ? "unknown" : String(configured)}
+      data-reachable={unreachable ? "false" : undefined}
     >
       {configured !== undefined ? (
-        <span aria-hidden="true" className={`h-1.5 w-1.5 shrink-0 rounded-full ${configured ? "bg-emerald-500" : "bg-amber-500"}`} />
+        <span aria-hidden="true" className={`h-1.5 w-1.5 shrink-0 rounded-full ${configured && !unreachable ? "bg-emerald-500" : "bg-amber-500"}`} />
       ) : null}
       <span className="truncate">{modelLabel(agent)}</span>
-      {configured === false ? <span className="shrink-0 text-amber-600 dark:text-amber-400">· not configured</span> : null}
+      {configured === false || unreachable ? (
+        <span className="shrink-0 text-amber-600 dark:text-amber-400">· {configured === false ? "not configured" : "unreachable"}</span>
+      ) : null}
     </span>
   );
 }

@@ -39,9 +39,13 @@ const localKey = () => `local-${Date.now().toString(36)}-${++keyCounter}`;
 
 // --- session ---------------------------------------------------------------------------
 
-/** Starts the tab's realtime session (once, from the app shell); returns a stop function. */
-export function startSession(): () => void {
-  if (client) return () => {};
+/**
+ * The tab's socket client, created on first use. Views may subscribe before the session has
+ * started (child effects run before the app shell's); the client remembers their topics and
+ * subscribes them once connected.
+ */
+function getClient(): RealtimeClient {
+  if (client) return client;
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
   batcher = new FrameBatcher(applyBatch);
   client = new RealtimeClient(url, {
@@ -57,7 +61,13 @@ export function startSession(): () => void {
       return view ? resumePoint(view.items) : { afterSeq: 0 };
     },
   });
-  client.start();
+  return client;
+}
+
+/** Starts the tab's realtime session (once, from the app shell); returns a stop function. */
+export function startSession(): () => void {
+  const session = getClient();
+  session.start();
   if ("BroadcastChannel" in window) {
     channel = new BroadcastChannel("agent-nexus");
     channel.onmessage = (message: MessageEvent<{ type: string }>) => {
@@ -72,11 +82,13 @@ export function startSession(): () => void {
   void refreshList();
   return () => {
     window.removeEventListener("focus", onFocus);
-    client?.stop();
+    session.stop();
     channel?.close();
-    client = null;
-    batcher = null;
     channel = null;
+    if (client === session) {
+      client = null;
+      batcher = null;
+    }
   };
 }
 
@@ -143,7 +155,7 @@ async function syncConversation(id: string, { subscribe = true }: { subscribe?: 
     if (err instanceof ApiError && err.code === "not_found") markMissing(id);
     return;
   }
-  if (subscribe) client?.subscribe(topicOf(id));
+  if (subscribe) getClient().subscribe(topicOf(id));
 }
 
 function markMissing(id: string): void {
@@ -166,10 +178,10 @@ export function openConversation(id: string, initial?: Omit<ConversationDetail, 
   const known = useChatStore.getState().conversations[id];
   if (initial && initial.id === id) {
     storeDetail(initial);
-    client?.subscribe(topicOf(id));
+    getClient().subscribe(topicOf(id));
   } else if (known?.loaded && client?.isOpen) {
     // Created in this tab a moment ago (or open in another view): follow it, then refresh quietly.
-    client.subscribe(topicOf(id));
+    getClient().subscribe(topicOf(id));
     void syncConversation(id, { subscribe: false });
   } else {
     void syncConversation(id);
@@ -256,8 +268,7 @@ export async function sendMessage(input: { agentId: string; conversationId: stri
 
   let accepted: { invocationId: string; conversationId: string };
   try {
-    if (!client) throw new ApiError("offline", "Not connected to the server yet: wait a moment, then retry.", 0);
-    accepted = await client.invoke({ agentId: input.agentId, message: input.text, ...(input.conversationId ? { conversationId: input.conversationId } : {}) });
+    accepted = await getClient().invoke({ agentId: input.agentId, message: input.text, ...(input.conversationId ? { conversationId: input.conversationId } : {}) });
   } catch (err) {
     const error = err instanceof ApiError ? { code: err.code, message: err.message } : { code: "internal", message: String(err) };
     editItems(target, patchByKey(turnKey, { status: "error", error, retryable: true }));

@@ -56,7 +56,7 @@ export class RealtimeClient {
   private pingTimer?: ReturnType<typeof setInterval>;
   private pongTimer?: ReturnType<typeof setTimeout>;
   private requestCounter = 0;
-  private closed = false;
+  private closed = true;
 
   constructor(
     private readonly url: string,
@@ -64,6 +64,7 @@ export class RealtimeClient {
   ) {}
 
   start(): void {
+    if (!this.closed && this.socket) return;
     this.closed = false;
     window.addEventListener("online", this.reconnectNow);
     document.addEventListener("visibilitychange", this.onVisibility);
@@ -76,7 +77,9 @@ export class RealtimeClient {
     document.removeEventListener("visibilitychange", this.onVisibility);
     clearTimeout(this.retryTimer);
     this.stopHeartbeat();
-    this.socket?.close(1000, "page closed");
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close(1000, "page closed");
   }
 
   get isOpen(): boolean {

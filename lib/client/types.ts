@@ -2,7 +2,7 @@
 export type { MessageDto, MessageUsage, InvocationEvent, EventType } from "@/lib/realtime/events";
 export type { AgentDto } from "@/lib/db/agents";
 export type { ConversationDto } from "@/lib/db/conversations";
-export type { ProviderStatusEntry } from "@/lib/agents/config";
+export type { ProviderStatus as ProviderStatusEntry } from "@/lib/agents/catalog";
 export type { ModelInfo, ProviderId } from "@/lib/agents/types";
 export type { ServerMessage, Topic } from "@/lib/realtime/protocol";
 
