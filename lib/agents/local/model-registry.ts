@@ -4,7 +4,7 @@
 // of sequences; an invocation holds one sequence while it runs, later ones wait in line.
 // node-llama-cpp is imported on first use, so a server that never runs a local agent
 // never loads the native library.
-import type { Llama, LlamaContext, LlamaContextSequence, LlamaLogLevel, LlamaModel } from "node-llama-cpp";
+import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaLogLevel, LlamaModel } from "node-llama-cpp";
 import type { LocalModelFile } from "@/lib/agents/local/model-files";
 import type { LocalModelSummary } from "@/lib/agents/local/model-check";
 import { logger } from "@/lib/logger";
@@ -21,6 +21,8 @@ export interface LocalRuntimeOptions {
 export interface SequenceLease {
   sequence: LlamaContextSequence;
   model: LlamaModel;
+  /** The model's prompt format, resolved once at load (resolving it costs 0.5-1 s). */
+  chatWrapper: ChatWrapper;
   contextSize: number;
   release(): void;
 }
@@ -40,6 +42,7 @@ class ResidentModel {
     readonly key: string,
     readonly model: LlamaModel,
     readonly context: LlamaContext,
+    readonly chatWrapper: ChatWrapper,
     sequences: LlamaContextSequence[],
   ) {
     this.free = sequences;
@@ -173,6 +176,7 @@ export class LocalModelRegistry {
     return {
       sequence,
       model: resident.model,
+      chatWrapper: resident.chatWrapper,
       contextSize: resident.context.contextSize,
       release: () => {
         if (released) return;
@@ -184,6 +188,7 @@ export class LocalModelRegistry {
 
   private async load(key: string, file: LocalModelFile, summary: LocalModelSummary): Promise<ResidentModel> {
     const llama = await getLlamaRuntime(this.options.threads);
+    const { resolveChatWrapper } = await import("node-llama-cpp");
     const startedAt = performance.now();
     const model = await llama.loadModel({ modelPath: file.path });
     try {
@@ -193,11 +198,13 @@ export class LocalModelRegistry {
         threads: this.options.threads,
       });
       const sequences = Array.from({ length: this.options.sequences }, () => context.getSequence());
+      const chatWrapper = resolveChatWrapper(model);
       logger.info(
         `local: loaded ${file.name} (${(file.sizeBytes / 2 ** 20).toFixed(1)} MB) in ${Math.round(performance.now() - startedAt)} ms; ` +
-          `context ${context.contextSize} tokens x ${this.options.sequences} sequences, ${this.options.threads} threads`,
+          `context ${context.contextSize} tokens x ${this.options.sequences} sequences, ${this.options.threads} threads, ` +
+          `prompt format ${chatWrapper.wrapperName}`,
       );
-      return new ResidentModel(key, model, context, sequences);
+      return new ResidentModel(key, model, context, chatWrapper, sequences);
     } catch (error) {
       await model.dispose();
       throw error;

@@ -232,7 +232,7 @@ async function* streamLocal(
   let generation: Promise<void> | undefined;
   try {
     const { LlamaChat: Chat } = await import("node-llama-cpp");
-    chat = new Chat({ contextSequence: lease.sequence });
+    chat = new Chat({ contextSequence: lease.sequence, chatWrapper: lease.chatWrapper });
     const sequence = lease.sequence;
     const meterBefore = sequence.tokenMeter.getState();
     let generated = 0;
