@@ -3,7 +3,8 @@ import { modelLabel, useProviderStatus } from "@/lib/client/hooks";
 import type { AgentDto } from "@/lib/client/types";
 
 /** "OpenAI · gpt-4.1" with a dot: green when the provider is configured, amber when not. */
-export function ProviderBadge({ agent, compact = false }: { agent: AgentDto; compact?: boolean }) {
+/** `compact`: no border; `"dot"`: also leave the status words to the dot and the tooltip. */
+export function ProviderBadge({ agent, compact = false }: { agent: AgentDto; compact?: boolean | "dot" }) {
   const status = useProviderStatus(agent);
   // Usable = configured and, when the server checked, reachable.
   const configured = status?.configured;
@@ -18,7 +19,7 @@ export function ProviderBadge({ agent, compact = false }: { agent: AgentDto; com
           : undefined;
   return (
     <span
-      className={`inline-flex min-w-0 items-center gap-1.5 text-xs text-zinc-500 dark:text-zinc-400 ${compact ? "" : "rounded-full border border-zinc-200 px-2 py-0.5 dark:border-zinc-700"}`}
+      className={`inline-flex min-w-0 items-center gap-x-1.5 text-xs ${compact === "dot" ? "" : "flex-wrap"} text-zinc-500 dark:text-zinc-400 ${compact ? "" : "rounded-full border border-zinc-200 px-2 py-0.5 dark:border-zinc-700"}`}
       title={hint}
       data-testid="provider-badge"
       data-configured={configured === undefined ? "unknown" : String(configured)}
@@ -27,9 +28,10 @@ export function ProviderBadge({ agent, compact = false }: { agent: AgentDto; com
       {configured !== undefined ? (
         <span aria-hidden="true" className={`h-1.5 w-1.5 shrink-0 rounded-full ${configured && !unreachable ? "bg-emerald-500" : "bg-amber-500"}`} />
       ) : null}
-      <span className="truncate">{modelLabel(agent)}</span>
+      <span className={compact === "dot" ? "truncate" : "break-all"}>{modelLabel(agent)}</span>
       {configured === false || unreachable ? (
-        <span className="shrink-0 text-amber-600 dark:text-amber-400">· {configured === false ? "not configured" : "unreachable"}</span>
+        // In tight places (the sidebar) the amber dot and the tooltip say it; the words stay for screen readers.
+        <span className={compact === "dot" ? "sr-only" : "shrink-0 text-amber-600 dark:text-amber-400"}>· {configured === false ? "not configured" : "unreachable"}</span>
       ) : null}
     </span>
   );

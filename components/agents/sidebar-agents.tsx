@@ -41,7 +41,7 @@ export function SidebarAgents() {
                 <AgentAvatar agent={agent} size="sm" />
                 <span className="flex min-w-0 flex-col">
                   <span className="truncate text-sm">{agent.name}</span>
-                  <ProviderBadge agent={agent} compact />
+                  <ProviderBadge agent={agent} compact="dot" />
                 </span>
               </Link>
               <IconButton

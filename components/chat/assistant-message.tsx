@@ -44,7 +44,7 @@ export const AssistantMessage = memo(function AssistantMessage({ turn, index, ag
         {waiting ? <TypingIndicator /> : null}
         {text ? (
           <div data-testid="message-content" className="text-[15px] text-zinc-800 dark:text-zinc-200">
-            <MarkdownView text={text} streaming={running} />
+            <MarkdownView text={text} />
           </div>
         ) : null}
         {turn.status === "cancelled" ? <p className="mt-2 text-xs text-zinc-500 italic" data-testid="stopped-note">Stopped</p> : null}

@@ -13,9 +13,9 @@ import { NewChatWelcome } from "@/components/chat/new-chat-welcome";
 import { WarningIcon } from "@/components/ui/icons";
 import { loadOlder, openConversation, resend, resetDraft, sendMessage, stopAnswer } from "@/lib/client/chat-controller";
 import { itemsFromMessages, runningTurn, type ChatItem } from "@/lib/client/conversation-state";
-import { providerName, useAgents, useProviderStatus } from "@/lib/client/hooks";
+import { providerName, providerStatusOf, useAgents, useProviderStatus } from "@/lib/client/hooks";
 import { useChatStore } from "@/lib/client/store";
-import type { ConversationDetail } from "@/lib/client/types";
+import type { AgentDto, ConversationDetail, ProviderStatusEntry } from "@/lib/client/types";
 
 export type InitialConversation = Omit<ConversationDetail, "activeInvocationId">;
 
@@ -26,6 +26,15 @@ interface ChatViewProps {
 }
 
 const EMPTY: ChatItem[] = [];
+
+/** A new chat starts with the first agent whose provider works (once that is known). */
+function firstUsableAgent(agents: AgentDto[], providers: ProviderStatusEntry[] | null): AgentDto | undefined {
+  const usable = agents.find((agent) => {
+    const status = providerStatusOf(providers, agent);
+    return status?.configured && status.reachable !== false;
+  });
+  return usable ?? agents[0];
+}
 
 export function ChatView({ conversationId, initial, initialAgentId }: ChatViewProps) {
   const router = useRouter();
@@ -40,7 +49,9 @@ export function ChatView({ conversationId, initial, initialAgentId }: ChatViewPr
   const view = conversationId ? stored : moved;
   const items = view?.items ?? (conversationId ? (initialItems ?? EMPTY) : draft.items);
   const activeId = conversationId ?? draft.conversationId;
-  const draftAgentId = draft.agentId && agents.some((agent) => agent.id === draft.agentId) ? draft.agentId : (initialAgentId ?? agents[0]?.id);
+  const providers = useChatStore((state) => state.providers);
+  const draftAgentId =
+    draft.agentId && agents.some((agent) => agent.id === draft.agentId) ? draft.agentId : (initialAgentId ?? firstUsableAgent(agents, providers)?.id);
   const agentId = view?.agentId ?? initial?.agentId ?? (conversationId ? undefined : draftAgentId);
   const agent = agents.find((item) => item.id === agentId);
   const providerStatus = useProviderStatus(agent);
@@ -142,7 +153,7 @@ export function ChatView({ conversationId, initial, initialAgentId }: ChatViewPr
       {items.length === 0 && !conversationId ? (
         <NewChatWelcome agents={agents} agent={agent} />
       ) : (
-        <MessageList items={items} agent={agent} onRetry={retry} hasOlder={Boolean(view?.nextBefore ?? initial?.nextBefore)} onLoadOlder={onLoadOlder} sentTick={sentTick} />
+        <MessageList items={items} agent={agent} onRetry={retry} hasOlder={view ? view.nextBefore !== null : Boolean(initial?.nextBefore)} onLoadOlder={onLoadOlder} sentTick={sentTick} />
       )}
       <Composer agentName={agent?.name} disabledReason={disabledReason} running={running} onSend={send} onStop={stop} notice={notice} />
     </div>

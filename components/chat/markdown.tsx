@@ -2,8 +2,8 @@
 // Model output as markdown: GFM, math (KaTeX), highlighted code with a copy button.
 // Safety: raw HTML is shown as text (never parsed into elements), links keep only
 // http(s)/mailto and open in a new tab without an opener, images load only over http(s).
-// While an answer streams, it is split into top-level blocks and each finished block is
-// memoized, so a frame only re-parses the block that is growing.
+// An answer is split into top-level blocks, each memoized, so while it streams a frame only
+// re-parses the block that is growing, and the end of the stream re-parses nothing.
 import { memo, useMemo, type ComponentProps } from "react";
 import Markdown, { type Components, type ExtraProps } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
@@ -13,7 +13,7 @@ import remarkMath from "remark-math";
 import type { Root as MdastRoot, RootContent } from "mdast";
 import type { Element as HastElement, ElementContent } from "hast";
 import { CodeBlock } from "@/components/chat/code-block";
-import { prepareMarkdown, splitMarkdownBlocks } from "@/lib/client/markdown-text";
+import { markdownBlocks, prepareMarkdown } from "@/lib/client/markdown-text";
 import { safeImageUrl, safeUrl } from "@/lib/client/safe-url";
 
 /** Raw HTML in the markdown becomes visible text: nothing from the model is parsed as HTML. */
@@ -100,8 +100,8 @@ const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
   );
 });
 
-export const MarkdownView = memo(function MarkdownView({ text, streaming = false }: { text: string; streaming?: boolean }) {
-  const blocks = useMemo(() => (streaming ? splitMarkdownBlocks(text) : [text]), [text, streaming]);
+export const MarkdownView = memo(function MarkdownView({ text }: { text: string }) {
+  const blocks = useMemo(() => markdownBlocks(text), [text]);
   return (
     <div className="markdown">
       {blocks.map((block, index) => (

@@ -22,9 +22,11 @@ export function Sidebar() {
       >
         <div className="flex h-14 shrink-0 items-center justify-between px-4">
           <Link href="/" className="flex items-center gap-2 rounded text-[15px] font-semibold tracking-tight">
-            <span aria-hidden="true" className="inline-flex h-7 w-7 items-center justify-center rounded-lg bg-indigo-600 text-sm text-white">
-              ⌬
-            </span>
+            <svg aria-hidden="true" viewBox="0 0 64 64" className="h-7 w-7">
+              <rect width="64" height="64" rx="14" className="fill-indigo-600" />
+              <path d="M32 14l15.6 9v18L32 50 16.4 41V23z" fill="none" stroke="#fff" strokeWidth="4" strokeLinejoin="round" />
+              <circle cx="32" cy="32" r="5" fill="#fff" />
+            </svg>
             Agent Nexus
           </Link>
           <IconButton label="Close the sidebar" className="md:hidden" onClick={() => setSidebarOpen(false)}>

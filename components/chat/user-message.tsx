@@ -10,7 +10,7 @@ export const UserMessage = memo(function UserMessage({ item, lazy }: { item: Use
       <div className="max-w-[85%] rounded-2xl rounded-br-md bg-zinc-100 px-4 py-2.5 text-[15px] leading-relaxed break-words whitespace-pre-wrap text-zinc-900 sm:max-w-[75%] dark:bg-zinc-800 dark:text-zinc-100">
         {item.content}
       </div>
-      <div className="mt-1 flex h-7 items-center opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 [@media(hover:none)]:opacity-100">
+      <div className="mt-0.5 -mb-2 flex h-7 items-center opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 [@media(hover:none)]:opacity-100">
         <CopyButton text={item.content} label="Copy message" />
       </div>
     </div>

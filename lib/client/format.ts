@@ -17,7 +17,8 @@ export function formatTokens(usage: MessageUsage): string {
 export function tokensPerSecond(usage: MessageUsage | undefined, latencyMs: number | undefined, ttftMs: number | undefined): string | undefined {
   if (!usage || !latencyMs || usage.outputTokens < 2) return undefined;
   const streamingMs = latencyMs - (ttftMs ?? 0);
-  if (streamingMs <= 0) return undefined;
+  // A burst of a few milliseconds says nothing about speed.
+  if (streamingMs < 250) return undefined;
   return `${Math.round((usage.outputTokens * 1000) / streamingMs)} tok/s`;
 }
 

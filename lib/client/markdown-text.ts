@@ -4,8 +4,8 @@
 //   stays text while "$x^2$" is math. (Pandoc: the opening `$` has a non-space right after
 //   it, the closing `$` a non-space right before it and no digit right after it.)
 // Code (fenced blocks and inline code spans) is never touched.
-// And, for streaming, splitting a long answer into top-level blocks so that finished
-// blocks are not parsed again on every frame.
+// And splitting an answer into top-level blocks, each parsed (and memoized) on its own, so a
+// streaming answer only re-parses the block that grows and finishing changes nothing.
 
 const FENCE_OPEN = /^\s*(`{3,}|~{3,})/;
 
@@ -201,4 +201,11 @@ export function splitMarkdownBlocks(markdown: string): string[] {
   }
   push();
   return blocks;
+}
+
+/** Link reference definitions and footnotes refer across blocks: such text is parsed whole. */
+const CROSS_BLOCK_REFERENCE = /^ {0,3}\[[^\]\n]+\]:/m;
+
+export function markdownBlocks(markdown: string): string[] {
+  return CROSS_BLOCK_REFERENCE.test(markdown) ? [markdown] : splitMarkdownBlocks(markdown);
 }

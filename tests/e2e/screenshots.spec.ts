@@ -35,6 +35,9 @@ test("the chat at 1280 px and 375 px, light and dark", async ({ page, chat, agen
   await expect(chat.lastAnswer()).toHaveAttribute("data-status", "complete");
   await expect(chat.answerText().locator(".katex-display")).toHaveCount(1);
   await shoot("chat-1280-light");
+  await chat.lastAnswer().getByTestId("thinking-block").getByRole("button").click();
+  await page.getByTestId("message-list").evaluate((list) => list.scrollTo(0, 0));
+  await shoot("chat-1280-top-light");
 
   await page.emulateMedia({ colorScheme: "dark" });
   await shoot("chat-1280-dark");

@@ -32,7 +32,8 @@ export class ChatPage {
   }
 
   async waitLive(): Promise<void> {
-    await expect(this.connection).toHaveAttribute("data-status", "open");
+    // Generous: hydrating a long conversation on a busy machine can take a while.
+    await expect(this.connection).toHaveAttribute("data-status", "open", { timeout: 30_000 });
   }
 
   async send(text: string): Promise<void> {

@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { MarkdownView } from "@/components/chat/markdown";
 
-const render = (text: string, streaming = false) => renderToStaticMarkup(createElement(MarkdownView, { text, streaming }));
+const render = (text: string) => renderToStaticMarkup(createElement(MarkdownView, { text }));
 
 describe("markdown from the model", () => {
   it("shows raw HTML as text, never as elements", () => {
@@ -54,9 +54,16 @@ describe("markdown from the model", () => {
     expect(html).toContain("costs $5 today.");
   });
 
-  it("renders a streaming answer in blocks with the same result", () => {
+  it("renders block by block with the same result as in one piece", () => {
     const text = "# Title\n\nSome **bold** text.\n\n- one\n- two\n\n```py\nprint(1)\n```";
     const strip = (html: string) => html.replace(/<div class="markdown-block">|<\/div>/g, "").replace(/>\n</g, "><");
-    expect(strip(render(text, true))).toBe(strip(render(text)));
+    expect(render(text).match(/class="markdown-block"/g)).toHaveLength(4);
+    const whole = renderToStaticMarkup(createElement(MarkdownView, { text: `${text}\n\n[x]: https://example.com` }));
+    expect(strip(render(text))).toBe(strip(whole));
+  });
+
+  it("keeps reference links working across paragraphs", () => {
+    const html = render("See [the docs][docs].\n\nMore text.\n\n[docs]: https://example.com/docs");
+    expect(html).toContain('<a href="https://example.com/docs"');
   });
 });
