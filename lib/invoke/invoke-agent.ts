@@ -113,14 +113,7 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
   });
   registry.byId.set(invocationId, { ...meta, controller, done });
 
-  return {
-    invocationId,
-    conversationId: started.conversation.id,
-    agentId: agent.id,
-    messageId: started.assistantMessage.id,
-    userMessageId: started.userMessage.id,
-    done,
-  };
+  return { ...meta, userMessageId: started.userMessage.id, done };
 }
 
 interface TurnContext {
