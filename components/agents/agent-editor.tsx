@@ -268,12 +268,26 @@ interface FieldControlProps {
   "aria-describedby"?: string;
 }
 
-function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: (props: FieldControlProps) => ReactNode }) {
+function Field({
+  label,
+  error,
+  hint,
+  context,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  /** Said to screen readers before the label, where labels repeat ("Fallback 2"). */
+  context?: string;
+  children: (props: FieldControlProps) => ReactNode;
+}) {
   const id = useId();
   const messageId = `${id}-message`;
   return (
     <div className="min-w-0 space-y-1.5">
       <label htmlFor={id} className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
+        {context ? <span className="sr-only">{context} </span> : null}
         {label}
       </label>
       {children({ id, "aria-invalid": Boolean(error), ...(error || hint ? { "aria-describedby": messageId } : {}) })}
@@ -303,12 +317,14 @@ function ModelTarget({
   onChange,
   errors,
   compact = false,
+  context,
 }: {
   providers: ProviderStatusEntry[] | null;
   value: Target;
   onChange: (target: Target) => void;
   errors: { provider?: string; endpoint?: string; model?: string };
   compact?: boolean;
+  context?: string;
 }) {
   const listId = useId();
   const status = providerStatusOf(providers, value);
@@ -327,7 +343,7 @@ function ModelTarget({
 
   return (
     <div className={`grid gap-4 ${compact ? "sm:grid-cols-[10rem_1fr]" : "sm:grid-cols-2"}`}>
-      <Field label="Provider" error={errors.provider}>
+      <Field label="Provider" error={errors.provider} context={context}>
         {(props) => (
           <select {...props} className="field" value={value.provider} onChange={(e) => onChange({ ...value, provider: e.target.value as ProviderId, model: value.model })}>
             {PROVIDER_IDS.map((id) => {
@@ -343,7 +359,7 @@ function ModelTarget({
         )}
       </Field>
       {compatible(value.provider) ? (
-        <Field label="Endpoint" error={errors.endpoint} hint={endpoints.length ? `Declared: ${endpoints.join(", ")}` : "Declare it with ENDPOINT_<NAME>_URL"}>
+        <Field label="Endpoint" error={errors.endpoint} context={context} hint={endpoints.length ? `Declared: ${endpoints.join(", ")}` : "Declare it with ENDPOINT_<NAME>_URL"}>
           {(props) => (
             <>
               <input {...props} className="field" list={`${listId}-endpoints`} value={value.endpoint} onChange={(e) => onChange({ ...value, endpoint: e.target.value })} placeholder="deepseek" />
@@ -356,7 +372,7 @@ function ModelTarget({
           )}
         </Field>
       ) : null}
-      <Field label="Model" error={errors.model} hint={modelHint}>
+      <Field label="Model" error={errors.model} hint={modelHint} context={context}>
         {(props) => (
           <>
             <input
@@ -432,6 +448,7 @@ function Fallbacks({
           <div className="min-w-0 flex-1">
             <ModelTarget
               compact
+              context={`Fallback ${index + 1}`}
               providers={providers}
               value={fallback}
               onChange={(target) => onChange(fallbacks.map((item, i) => (i === index ? target : item)))}

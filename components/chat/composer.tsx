@@ -23,10 +23,11 @@ export function Composer({ agentName, disabledReason, running, onSend, onStop, n
   const tooLong = text.length > MAX_CHARS;
   const canSend = !running && !disabledReason && trimmed !== "" && !tooLong;
 
-  // Grow with the text up to a limit, then scroll.
+  // Grow with the text up to a limit, then scroll. Where CSS can size the box to its content,
+  // it does, and typing never forces a layout of the page from script.
   useLayoutEffect(() => {
     const element = area.current;
-    if (!element) return;
+    if (!element || CSS.supports("field-sizing", "content")) return;
     element.style.height = "auto";
     element.style.height = `${Math.min(element.scrollHeight, 240)}px`;
   }, [text]);
@@ -66,7 +67,7 @@ export function Composer({ agentName, disabledReason, running, onSend, onStop, n
             }}
             placeholder={disabledReason ?? `Message ${agentName ?? "the agent"}…`}
             aria-describedby="composer-hint"
-            className="max-h-60 min-h-10 flex-1 resize-none bg-transparent px-2 py-2 text-[15px] leading-6 outline-none placeholder:text-zinc-400 focus-visible:outline-none dark:placeholder:text-zinc-500"
+            className="field-sizing-content max-h-60 min-h-10 flex-1 resize-none bg-transparent px-2 py-2 text-[15px] leading-6 outline-none placeholder:text-zinc-400 focus-visible:outline-none dark:placeholder:text-zinc-500"
           />
           {running ? (
             <button

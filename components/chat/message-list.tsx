@@ -80,7 +80,8 @@ export function MessageList({ items, agent, onRetry, hasOlder, onLoadOlder, sent
   return (
     <div className="relative min-h-0 flex-1">
       <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto overscroll-contain" data-testid="message-list">
-        <div className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 pt-6 pb-8 sm:px-6">
+        {/* New messages are announced; the text of a streaming answer is not read out token by token. */}
+        <div className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 pt-6 pb-8 sm:px-6" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
           {hasOlder ? (
             <button type="button" className="btn-secondary self-center text-xs" onClick={loadOlder} disabled={loadingOlder}>
               {loadingOlder ? "Loading…" : "Load earlier messages"}

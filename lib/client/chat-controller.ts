@@ -271,7 +271,13 @@ export async function sendMessage(input: { agentId: string; conversationId: stri
     accepted = await getClient().invoke({ agentId: input.agentId, message: input.text, ...(input.conversationId ? { conversationId: input.conversationId } : {}) });
   } catch (err) {
     const error = err instanceof ApiError ? { code: err.code, message: err.message } : { code: "internal", message: String(err) };
-    editItems(target, patchByKey(turnKey, { status: "error", error, retryable: true }));
+    editItems(target, (items) => {
+      const turn = items.find((item) => item.key === turnKey);
+      // Still ours (no events claimed it): the refusal shows on it. Otherwise the events were
+      // another tab's turn, which keeps the place; the refusal goes after it.
+      if (turn?.kind === "assistant" && !turn.invocationId) return patchByKey(turnKey, { status: "error", error, retryable: true })(items);
+      return [...items, { kind: "assistant", key: localKey(), content: "", reasoning: "", tools: [], status: "error", error, retryable: true, createdAt, lastSeq: 0 }];
+    });
     return null;
   }
 

@@ -227,6 +227,10 @@ export function applyEvents(items: ChatItem[], events: readonly InvocationEvent[
 
   for (const event of events) {
     let index = findTurnIndex(next, event);
+    // A conversation runs one turn at a time, and in a conversation this socket already
+    // follows, a turn's first events can arrive before the server's `accepted` reply: a new
+    // turn starting while one of ours waits for that reply is ours.
+    if (index < 0 && event.seq === 1) index = pendingTurnIndex(next);
     let turn: AssistantTurn;
     if (index < 0) {
       // A turn this pane has not seen: only follow it from its beginning (or a snapshot).
@@ -267,6 +271,11 @@ export function applyEvents(items: ChatItem[], events: readonly InvocationEvent[
     if (event.type === "start") linkUserMessage(next, index, event.userMessageId, event.invocationId);
   }
   return { items: next, resync: [...resync].map(([invocationId, afterSeq]) => ({ invocationId, afterSeq })), unknownTurn };
+}
+
+function pendingTurnIndex(items: ChatItem[]): number {
+  const index = items.findLastIndex((item) => item.kind === "assistant" && item.status === "pending" && !item.invocationId);
+  return index;
 }
 
 function linkUserMessage(items: ChatItem[], turnIndex: number, userMessageId: string, invocationId: string): void {

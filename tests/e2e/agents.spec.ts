@@ -33,12 +33,18 @@ test("create an agent, chat with it, edit it and delete it", async ({ page, edit
   await editor.openEdit("Haiku Writer");
   await expect(editor.field("Name")).toHaveValue("Haiku Writer");
   await editor.fill({ name: "Haiku Master", maxTokens: "256" });
+  await editor.dialog.getByRole("button", { name: "Add fallback" }).click();
+  await editor.dialog.getByLabel("Fallback 1 Model", { exact: true }).fill("gpt-4o");
   await editor.save();
   await expect(editor.dialog).toBeHidden();
   await expect(sidebar.agent("Haiku Master")).toBeVisible();
   await expect(sidebar.agent("Haiku Writer")).toHaveCount(0);
   const saved = await (await page.request.get("/api/agents")).json();
-  expect(saved.find((agent: { name: string }) => agent.name === "Haiku Master")).toMatchObject({ maxTokens: 256, model: "my-custom-model" });
+  expect(saved.find((agent: { name: string }) => agent.name === "Haiku Master")).toMatchObject({
+    maxTokens: 256,
+    model: "my-custom-model",
+    fallbacks: [{ provider: "openai", model: "gpt-4o" }],
+  });
 
   await editor.openEdit("Haiku Master");
   await editor.delete();

@@ -30,9 +30,9 @@ export class AgentEditor {
     await expect(this.dialog).toBeVisible();
   }
 
-  /** The main model's fields come first; fallback rows repeat the labels further down. */
+  /** Fallback rows' fields are named "Fallback 1 Model" and so on, so exact labels are the main ones. */
   field(label: string): Locator {
-    return this.dialog.getByLabel(label, { exact: true }).first();
+    return this.dialog.getByLabel(label, { exact: true });
   }
 
   async fill(fields: AgentFields): Promise<void> {

@@ -63,6 +63,15 @@ describe("live events", () => {
     expect(runningTurn(items)).toBeUndefined();
   });
 
+  it("attaches a turn's first events to the waiting turn even when they arrive before `accepted`", () => {
+    const waiting = optimistic().map((item) => ({ ...item, invocationId: undefined }));
+    const { items, unknownTurn } = applyEvents(waiting, turnEvents(["Hi"]).slice(0, 2));
+    expect(unknownTurn).toBe(false);
+    expect(items).toHaveLength(2);
+    expect(items[0]).toMatchObject({ key: "u-local", id: "m1", invocationId: "inv1" });
+    expect(items[1]).toMatchObject({ key: "t-local", invocationId: "inv1", content: "Hi", status: "streaming" });
+  });
+
   it("applies a replay after a reconnect exactly once", () => {
     const events = turnEvents(["a", "b", "c", "d"]);
     const first = applyEvents(optimistic(), events.slice(0, 3)).items;
