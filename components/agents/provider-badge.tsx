@@ -19,7 +19,7 @@ export function ProviderBadge({ agent, compact = false }: { agent: AgentDto; com
           : undefined;
   return (
     <span
-      className={`inline-flex min-w-0 items-center gap-x-1.5 text-xs ${compact === "dot" ? "" : "flex-wrap"} text-zinc-500 dark:text-zinc-400 ${compact ? "" : "rounded-full border border-zinc-200 px-2 py-0.5 dark:border-zinc-700"}`}
+      className={`inline-flex min-w-0 items-center gap-x-1.5 gap-y-1 text-xs ${compact === "dot" ? "" : "flex-wrap"} text-zinc-500 dark:text-zinc-400 ${compact ? "" : "rounded-full border border-zinc-200 px-2 py-0.5 dark:border-zinc-700"}`}
       title={hint}
       data-testid="provider-badge"
       data-configured={configured === undefined ? "unknown" : String(configured)}
@@ -31,7 +31,15 @@ export function ProviderBadge({ agent, compact = false }: { agent: AgentDto; com
       <span className={compact === "dot" ? "truncate" : "break-all"}>{modelLabel(agent)}</span>
       {configured === false || unreachable ? (
         // In tight places (the sidebar) the amber dot and the tooltip say it; the words stay for screen readers.
-        <span className={compact === "dot" ? "sr-only" : "shrink-0 text-amber-600 dark:text-amber-400"}>· {configured === false ? "not configured" : "unreachable"}</span>
+        <span
+          className={
+            compact === "dot"
+              ? "sr-only"
+              : "shrink-0 rounded bg-amber-50 px-1.5 text-[11px] leading-4 font-medium text-amber-700 dark:bg-amber-500/10 dark:text-amber-300"
+          }
+        >
+          {configured === false ? "not configured" : "unreachable"}
+        </span>
       ) : null}
     </span>
   );

@@ -19,7 +19,8 @@ test("the chat at 1280 px and 375 px, light and dark", async ({ page, chat, agen
 
   const shoot = async (name: string) => {
     const path = testInfo.outputPath(`${name}.png`);
-    await page.screenshot({ path });
+    // Finished transitions (the colour scheme switch fades) so the picture shows the settled page.
+    await page.screenshot({ path, animations: "disabled" });
     await testInfo.attach(name, { path, contentType: "image/png" });
   };
 
