@@ -84,9 +84,6 @@ const components: Components = {
       </CodeBlock>
     );
   },
-  table({ children }) {
-    return <table>{children}</table>;
-  },
 };
 
 const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {

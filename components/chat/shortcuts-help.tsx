@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { KeyboardIcon } from "@/components/ui/icons";
 
-export const SHORTCUTS: { keys: string[]; action: string }[] = [
+const SHORTCUTS: { keys: string[]; action: string }[] = [
   { keys: ["Ctrl", "Shift", "O"], action: "New chat" },
   { keys: ["/"], action: "Focus the message box" },
   { keys: ["Esc"], action: "Stop the answer" },

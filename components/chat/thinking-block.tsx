@@ -10,7 +10,8 @@ import { formatDuration } from "@/lib/client/format";
 export function ThinkingBlock({ text, thinking, durationMs }: { text: string; thinking: boolean; durationMs?: number }) {
   const [choice, setChoice] = useState<boolean | null>(null);
   const open = choice ?? thinking;
-  const title = thinking ? "Thinking…" : durationMs !== undefined ? `Thought for ${formatDuration(durationMs)}` : "Thoughts";
+  // Under a second says nothing useful ("Thought for 40 ms"): then just "Thoughts".
+  const title = thinking ? "Thinking…" : durationMs !== undefined && durationMs >= 1000 ? `Thought for ${formatDuration(durationMs)}` : "Thoughts";
   return (
     <div className="mb-3" data-testid="thinking-block" data-open={open}>
       <button

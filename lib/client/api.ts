@@ -49,11 +49,10 @@ export const api = {
     return Array.isArray(body) ? body : body.models;
   },
 
-  listConversations: (query: { q?: string; cursor?: string; limit?: number; agentId?: string }) => {
+  listConversations: (query: { q?: string; cursor?: string; limit?: number }) => {
     const params = new URLSearchParams();
     if (query.q) params.set("q", query.q);
     if (query.cursor) params.set("cursor", query.cursor);
-    if (query.agentId) params.set("agentId", query.agentId);
     params.set("limit", String(query.limit ?? 30));
     return request<ConversationPage>(`/api/conversations?${params}`);
   },

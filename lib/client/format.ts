@@ -22,10 +22,6 @@ export function tokensPerSecond(usage: MessageUsage | undefined, latencyMs: numb
   return `${Math.round((usage.outputTokens * 1000) / streamingMs)} tok/s`;
 }
 
-export function formatTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-}
-
 /** What to do about a failed turn, by error code (the message itself comes from the server). */
 const ERROR_ADVICE: Record<string, string> = {
   provider_not_configured: "Set it in .env and restart the server, or give this agent another provider.",

@@ -9,11 +9,6 @@ export function useAgents(): AgentDto[] {
   return loaded ?? initial;
 }
 
-export function useAgent(id: string | null | undefined): AgentDto | undefined {
-  const agents = useAgents();
-  return id ? agents.find((agent) => agent.id === id) : undefined;
-}
-
 /** The provider entry an agent runs on; undefined while unknown (not loaded, or not listed). */
 export function providerStatusOf(
   providers: readonly ProviderStatusEntry[] | null,

@@ -1,10 +1,10 @@
 // Shapes the browser shares with the server. Type-only imports: nothing server-side is bundled.
-export type { MessageDto, MessageUsage, InvocationEvent, EventType } from "@/lib/realtime/events";
+export type { MessageDto, MessageUsage, InvocationEvent } from "@/lib/realtime/events";
 export type { AgentDto } from "@/lib/db/agents";
 export type { ConversationDto } from "@/lib/db/conversations";
 export type { ProviderStatus as ProviderStatusEntry } from "@/lib/agents/catalog";
 export type { ModelInfo, ProviderId } from "@/lib/agents/types";
-export type { ServerMessage, Topic } from "@/lib/realtime/protocol";
+export type { ServerMessage } from "@/lib/realtime/protocol";
 
 import type { ConversationDto } from "@/lib/db/conversations";
 import type { MessageDto } from "@/lib/realtime/events";

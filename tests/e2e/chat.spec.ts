@@ -15,7 +15,11 @@ test("an answer streams in: partial text first, then the whole answer with its d
 
   await expect(chat.lastAnswer()).toHaveAttribute("data-status", "complete");
   await expect(chat.answerText()).toHaveText(answer);
-  await expect(chat.lastAnswer().getByTestId("thinking-block")).toContainText("Thought for");
+  // The reasoning folds away once the answer is there, and opens on request.
+  const thinking = chat.lastAnswer().getByTestId("thinking-block");
+  await expect(thinking).toHaveAttribute("data-open", "false");
+  await thinking.getByRole("button").click();
+  await expect(thinking.getByTestId("thinking-text")).toHaveText("Let me think about this carefully.");
   await expect(chat.lastAnswer().getByTestId("message-meta")).toContainText("gpt-4o-mini");
   await expect(chat.lastAnswer().getByTestId("message-meta")).toContainText("tokens");
   await expect(chat.sendButton).toBeVisible();
@@ -29,6 +33,19 @@ test("a typing indicator shows until the first token", async ({ chat, agent, fak
   await expect(chat.lastAnswer().getByTestId("typing-indicator")).toBeVisible();
   await expect(chat.answerText()).toHaveText("Finally here.");
   await expect(chat.lastAnswer().getByTestId("typing-indicator")).toHaveCount(0);
+});
+
+test("reasoning shows live in an open Thinking block, which folds when the answer starts", async ({ chat, agent, fake }) => {
+  fake.setScript({ reasoning: numberedWords(30), text: "Decided.", tokenDelayMs: 80 });
+  await chat.startWith(agent.id);
+  await chat.sendFirst("Think first");
+  const thinking = chat.lastAnswer().getByTestId("thinking-block");
+  await expect(thinking).toContainText("Thinking…");
+  await expect(thinking).toHaveAttribute("data-open", "true");
+  await expect(thinking.getByTestId("thinking-text")).toContainText("w1 w2");
+  await expect(chat.answerText()).toHaveText("Decided.");
+  await expect(thinking).toHaveAttribute("data-open", "false");
+  await expect(thinking).toContainText("Thought for");
 });
 
 test("Stop ends the answer where it is", async ({ chat, agent, fake }) => {
