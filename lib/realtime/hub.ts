@@ -16,6 +16,7 @@ import {
   type Topic,
 } from "@/lib/realtime/protocol";
 import { ReplayBuffer, type BufferedEvent } from "@/lib/realtime/replay-buffer";
+import { rawSocketOf, textFrame } from "@/lib/realtime/ws-frame";
 
 export interface InvocationMeta {
   invocationId: string;
@@ -94,6 +95,8 @@ const TEXT_FRAME = { binary: false } as const;
 interface Connection {
   readonly id: string;
   readonly socket: WebSocket;
+  /** ws's TCP socket, where pre-built event frames are written (ws-frame.ts). */
+  readonly raw: Duplex | undefined;
   readonly topics: Set<Topic>;
   /** Answered the last heartbeat ping (or sent anything since). */
   alive: boolean;
@@ -256,9 +259,10 @@ export class RealtimeHub {
       payload,
     ) as InvocationEvent;
     const json = JSON.stringify(event);
-    // One UTF-8 encoding per event: every socket is handed the same bytes, not a string
-    // that the socket layer would encode again for each subscriber.
-    const entry: BufferedEvent = { event, frame: Buffer.from(json) };
+    // One serialization and one WebSocket frame per event: every socket is handed the same
+    // bytes, not a string that would be encoded and framed again for each subscriber.
+    const framed = textFrame(json);
+    const entry: BufferedEvent = { event, frame: framed.payload, wire: framed.wire };
 
     const bytesBefore = state.buffer.bytes;
     state.buffer.append(entry);
@@ -270,7 +274,7 @@ export class RealtimeHub {
       for (const connection of subscribers) {
         if ((state.delivered.get(connection) ?? 0) >= event.seq) continue;
         state.delivered.set(connection, event.seq);
-        this.send(connection, entry.frame);
+        this.sendFrame(connection, entry.frame, entry.wire);
       }
     }
     for (const listener of state.followers) {
@@ -337,12 +341,12 @@ export class RealtimeHub {
       const snapshot = this.snapshotOf(state);
       const frame = Buffer.from(JSON.stringify(snapshot));
       bytes += frame.length;
-      this.send(connection, frame, true);
+      this.sendFrame(connection, frame, undefined, true);
       from = snapshot.seq;
     }
     state.buffer.forEachAfter(from, (entry) => {
       bytes += entry.frame.length;
-      this.send(connection, entry.frame, true);
+      this.sendFrame(connection, entry.frame, entry.wire, true);
     });
     connection.replayGrace = Math.min(connection.replayGrace + bytes, this.options.replayGraceBytes);
     if (state.seq > (state.delivered.get(connection) ?? 0)) state.delivered.set(connection, state.seq);
@@ -354,6 +358,7 @@ export class RealtimeHub {
     const connection: Connection = {
       id: randomUUID(),
       socket,
+      raw: rawSocketOf(socket),
       topics: new Set(),
       alive: true,
       replayGrace: 0,
@@ -421,13 +426,26 @@ export class RealtimeHub {
     connection.socket.close(CLOSE_CODES.tryAgainLater, "slow consumer: reconnect and resume with afterSeq");
   }
 
-  /** Replay frames skip the backlog check: `replay` checked once for all of them. */
-  private send(connection: Connection, message: ServerMessage | Buffer, isReplay = false): void {
-    const { socket } = connection;
-    if (connection.detached || socket.readyState !== WebSocket.OPEN) return;
-    if (!isReplay && this.isSlowConsumer(connection)) return this.closeSlowConsumer(connection);
-    if (Buffer.isBuffer(message)) socket.send(message, TEXT_FRAME);
-    else socket.send(JSON.stringify(message));
+  /** False when nothing may go to this socket (closing, or just closed as a slow consumer). */
+  private canSend(connection: Connection, isReplay: boolean): boolean {
+    if (connection.detached || connection.socket.readyState !== WebSocket.OPEN) return false;
+    // Replay frames skip the backlog check: `replay` checked once for all of them.
+    if (!isReplay && this.isSlowConsumer(connection)) {
+      this.closeSlowConsumer(connection);
+      return false;
+    }
+    return true;
+  }
+
+  private send(connection: Connection, message: ServerMessage): void {
+    if (this.canSend(connection, false)) connection.socket.send(JSON.stringify(message));
+  }
+
+  /** An event already serialized: its pre-built frame goes straight to the TCP socket when there is one. */
+  private sendFrame(connection: Connection, payload: Buffer, wire: Buffer | undefined, isReplay = false): void {
+    if (!this.canSend(connection, isReplay)) return;
+    if (wire && connection.raw) connection.raw.write(wire);
+    else connection.socket.send(payload, TEXT_FRAME);
   }
 
   private sendError(connection: Connection, code: string, message: string, requestId?: string): void {

@@ -7,6 +7,8 @@ export interface BufferedEvent {
   event: InvocationEvent;
   /** The event serialized once, as sent on every socket. */
   frame: Buffer;
+  /** The complete WebSocket frame around `frame` (ws-frame.ts), when built. */
+  wire?: Buffer;
 }
 
 export interface ReplayLimits {
