@@ -6,6 +6,7 @@
 //
 //   tsx bench/run.ts [--tokens 100] [--token-delay 10] [--levels 1,20,100] [--fanout 1000]
 //     [--fanout-token-delay 20] [--fanout-workers 1] [--label name] [--profile] [--quick]
+//     [--server-node-args "--perf-basic-prof"]
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -30,6 +31,8 @@ const { values: args } = parseArgs({
     "fanout-workers": { type: "string", default: "1" },
     label: { type: "string", default: "" },
     profile: { type: "boolean", default: false },
+    /** Extra node flags for the server, space-separated (e.g. "--perf-basic-prof" for perf). */
+    "server-node-args": { type: "string", default: "" },
     /** Skips the wait for replay retention (RSS "after" is then taken right after a GC). */
     quick: { type: "boolean", default: false },
   },
@@ -186,6 +189,8 @@ interface LevelResult {
   tokenDelayMs: number;
   failedTurns: number;
   missingTokens: number;
+  /** Requests sent again after a stale pooled socket (stream-client.ts). */
+  retriedRequests: number;
   ttftMs: { server: Distribution; baseline: Distribution };
   ttftOverheadMs: { p50: number; p95: number };
   server: { cpuMs: number; wallMs: number; tokens: number; cpuPerTokenMs: number; cores: number };
@@ -252,6 +257,7 @@ async function runLevel(bench: Bench, worker: SubscriberWorker, concurrency: num
     tokensPerTurn: TOKENS,
     tokenDelayMs: TOKEN_DELAY_MS,
     failedTurns: measured.length - ok.length,
+    retriedRequests: [...measured, ...baseline].filter((t) => t.retried).length,
     missingTokens: measured.length * TOKENS - tokens + (measured.length * TOKENS - subscriberTokens),
     ttftMs: { server: serverTtft, baseline: baselineTtft },
     ttftOverheadMs: { p50: serverTtft.p50 - baselineTtft.p50, p95: serverTtft.p95 - baselineTtft.p95 },
@@ -472,7 +478,7 @@ async function main() {
   // V8 writes one profile per thread (tsx's module hooks run on one of their own), named
   // CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile; the main thread's id is 0.
   const profileDir = path.join(RESULTS_DIR, "profiles", stamp);
-  if (args.profile) fs.mkdirSync(profileDir, { recursive: true });
+  fs.mkdirSync(args.profile ? profileDir : RESULTS_DIR, { recursive: true });
 
   const fake = await startFakeProcess();
   const workers = range(Math.max(1, FANOUT_WORKERS)).map(() => new SubscriberWorker());
@@ -485,6 +491,7 @@ async function main() {
         "--import",
         pathToFileURL(path.join(ROOT, "bench", "gc-on-signal.ts")).href,
         ...(args.profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+        ...args["server-node-args"].split(" ").filter(Boolean),
       ],
     });
     const agent = await postJson(`${server.url}/api/agents`, {

@@ -15,6 +15,8 @@ export interface StreamTiming {
   delaysUs: number[];
   /** The raw blocks, when asked for (to read ids out of a short turn). */
   blocks: string[];
+  /** Sent again because a pooled keep-alive socket was closed under the request (see below). */
+  retried: boolean;
 }
 
 export interface StreamKind {
@@ -48,13 +50,30 @@ export interface StreamOptions {
   keepBlocks?: boolean;
 }
 
-/** POSTs `body` as JSON and times the SSE answer until the server ends it. */
-export function timeStream(url: string, body: unknown, options: StreamOptions): Promise<StreamTiming> {
+/**
+ * POSTs `body` as JSON and times the SSE answer until the server ends it. A pooled keep-alive
+ * socket that the peer closes (its keep-alive timeout) just as a request goes out fails with
+ * ECONNRESET before the peer has read anything; as Node's docs advise (`request.reusedSocket`)
+ * that request is sent once more, timed from the new start.
+ */
+export async function timeStream(url: string, body: unknown, options: StreamOptions): Promise<StreamTiming> {
+  try {
+    return await timeStreamOnce(url, body, options);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    return { ...(await timeStreamOnce(url, body, options)), retried: true };
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function timeStreamOnce(url: string, body: unknown, options: StreamOptions): Promise<StreamTiming> {
   const payload = JSON.stringify(body);
   const { kind } = options;
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const timing: StreamTiming = { status: 0, ttftMs: NaN, tokens: 0, totalMs: NaN, delaysUs: [], blocks: [] };
+    const timing: StreamTiming = { status: 0, ttftMs: NaN, tokens: 0, totalMs: NaN, delaysUs: [], blocks: [], retried: false };
+    let answered = false;
     const request = http.request(
       url,
       {
@@ -63,6 +82,7 @@ export function timeStream(url: string, body: unknown, options: StreamOptions): 
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
       },
       (response) => {
+        answered = true;
         timing.status = response.statusCode ?? 0;
         response.setEncoding("utf8");
         let pending = "";
@@ -88,7 +108,10 @@ export function timeStream(url: string, body: unknown, options: StreamOptions): 
         response.on("error", (err) => reject(new Error(`${url}: ${err.message} after ${timing.tokens} tokens`)));
       },
     );
-    request.on("error", (err) => reject(new Error(`${url}: ${err.message} (reused socket: ${request.reusedSocket})`)));
+    request.on("error", (err: NodeJS.ErrnoException) => {
+      const stale = !answered && request.reusedSocket && err.code === "ECONNRESET";
+      reject(stale ? new StaleSocketError(err.message) : new Error(`${url}: ${err.message}`));
+    });
     request.end(payload);
   });
 }
