@@ -2,6 +2,7 @@
 // HTTP (/api/invoke), the WebSocket `invoke` message and any future entry point call it.
 import { randomUUID } from "node:crypto";
 import { streamAgent, type RunPart } from "@/lib/agents/run";
+import type { ChatMessage } from "@/lib/agents/types";
 import { getAgentById, type AgentDto } from "@/lib/db/agents";
 import { getConversationById } from "@/lib/db/conversations";
 import { checkpointMessage, finishTurn, listHistory, startTurn, type TurnEnd } from "@/lib/db/messages";
@@ -38,10 +39,12 @@ const CHECKPOINT_INTERVAL_MS = 1000;
  */
 export async function invokeAgent(input: InvokeInput): Promise<InvocationHandle> {
   const registry = getRegistry();
-  const agent = await getAgentById({ id: input.agentId });
+  // Two independent reads, in flight together: each waits on the other's async hops otherwise.
+  const [agent, conversation] = await Promise.all([
+    getAgentById({ id: input.agentId }),
+    input.conversationId ? getConversationById({ id: input.conversationId }) : null,
+  ]);
   if (!agent || !agent.isActive) throw new AppError("not_found", `No active agent with id ${input.agentId}.`);
-
-  const conversation = input.conversationId ? await getConversationById({ id: input.conversationId }) : null;
   if (input.conversationId && !conversation) {
     throw new AppError("not_found", `No conversation with id ${input.conversationId}.`);
   }
@@ -73,15 +76,29 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
   // Rows are ordered by createdAt; keep each turn strictly after the previous one.
   const createdAt = new Date(Math.max(Date.now(), lastTime + 2));
   const invocationId = randomUUID();
+  const controller = new AbortController();
 
-  const started = await startTurn({
-    conversation: { id: conversationId, agentId: agent.id, title: titleFrom(userText) },
-    userContent: userText,
-    invocationId,
-    provider: agent.provider,
-    model: agent.model,
-    createdAt,
-  });
+  // The provider is asked before the start of the turn is written, not after: its first
+  // token needs a network round trip and the model's own latency, the writes only need
+  // the CPU, so overlapping them takes the writes out of the time to first token. Nothing
+  // the provider sends is published until the turn is stored; if storing fails, the
+  // request is aborted and the caller gets the error, as before.
+  const stream = askProvider(agent, [...history, { role: "user", content: userText }], controller.signal);
+  let started: Awaited<ReturnType<typeof startTurn>>;
+  try {
+    started = await startTurn({
+      conversation: { id: conversationId, agentId: agent.id, title: titleFrom(userText) },
+      userContent: userText,
+      invocationId,
+      provider: agent.provider,
+      model: agent.model,
+      createdAt,
+    });
+  } catch (err) {
+    controller.abort();
+    stream.discard();
+    throw err;
+  }
   registry.stats.dbWrites++;
   registry.stats.started++;
   registry.busyConversations.add(started.conversation.id);
@@ -93,12 +110,11 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
     messageId: started.assistantMessage.id,
   };
   const channel = getHub().openInvocation(meta);
-  const controller = new AbortController();
   const done = runTurn({
     agent,
     channel,
     signal: controller.signal,
-    history: [...history, { role: "user", content: userText }],
+    stream,
     end: {
       conversationId: meta.conversationId,
       assistantMessageId: meta.messageId,
@@ -116,22 +132,62 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
   return { ...meta, userMessageId: started.userMessage.id, done };
 }
 
+/** A provider stream already under way: its first part is being awaited while the turn is stored. */
+type ProviderStream = {
+  readonly startedAt: number;
+  readonly estimatedInputTokens: number;
+  /** Runs the stream's cleanup once its pending part has settled (a no-op once it has ended). */
+  discard(): void;
+} & (
+  | { readonly first: Promise<IteratorResult<RunPart>>; readonly parts: AsyncGenerator<RunPart> }
+  /** The provider could not be asked (the conversation does not fit the model): the turn's error. */
+  | { readonly failure: unknown }
+);
+
+function askProvider(agent: AgentDto, history: ChatMessage[], signal: AbortSignal): ProviderStream {
+  const startedAt = performance.now();
+  let fitted: ReturnType<typeof fitContext>;
+  try {
+    fitted = fitContext({ system: agent.systemPrompt, messages: history, model: agent.model, maxOutputTokens: agent.maxTokens });
+  } catch (failure) {
+    return { startedAt, estimatedInputTokens: 0, failure, discard() {} };
+  }
+  const request = {
+    system: agent.systemPrompt || undefined,
+    messages: fitted.messages,
+    temperature: agent.temperature,
+    maxTokens: agent.maxTokens,
+  };
+  const parts = streamAgent(agent, request, signal);
+  const first = parts.next();
+  // Read later (or never, if storing the turn fails): handled now so an early failure is
+  // not reported as an unhandled rejection in between.
+  first.catch(() => {});
+  return {
+    startedAt,
+    estimatedInputTokens: fitted.inputTokens,
+    first,
+    parts,
+    discard: () => void parts.return(undefined).catch(() => {}),
+  };
+}
+
 interface TurnContext {
   agent: AgentDto;
   channel: InvocationChannel;
   signal: AbortSignal;
-  history: { role: "user" | "assistant"; content: string }[];
+  stream: ProviderStream;
   end: Pick<TurnEnd, "conversationId" | "assistantMessageId" | "invocationId" | "createdAt">;
   start: Extract<EventPayload, { type: "start" }>;
 }
 
 /** Streams the provider into events and the database; always ends with `done` or `error`. */
-async function runTurn({ agent, channel, signal, history, end, start }: TurnContext): Promise<TurnOutcome> {
+async function runTurn({ agent, channel, signal, stream, end, start }: TurnContext): Promise<TurnOutcome> {
   const registry = getRegistry();
   // Yield once so the caller registers the invocation (cancel works from the first event).
   await Promise.resolve();
   channel.emit(start);
-  const turn = new TurnState(agent);
+  const turn = new TurnState(agent, stream.startedAt);
 
   // Throttled checkpoint of the partial answer, so a crash loses at most about a second.
   let checkpointed = 0;
@@ -147,26 +203,16 @@ async function runTurn({ agent, channel, signal, history, end, start }: TurnCont
   timer.unref();
 
   try {
-    const fitted = fitContext({
-      system: agent.systemPrompt,
-      messages: history,
-      model: agent.model,
-      maxOutputTokens: agent.maxTokens,
-    });
-    turn.estimatedInputTokens = fitted.inputTokens;
-    const request = {
-      system: agent.systemPrompt || undefined,
-      messages: fitted.messages,
-      temperature: agent.temperature,
-      maxTokens: agent.maxTokens,
-    };
-    for await (const part of streamAgent(agent, request, signal)) {
-      const event = turn.apply(part);
+    turn.estimatedInputTokens = stream.estimatedInputTokens;
+    if ("failure" in stream) throw stream.failure;
+    for (let next = await stream.first; !next.done; next = await stream.parts.next()) {
+      const event = turn.apply(next.value);
       if (event) channel.emit(event);
     }
   } catch (err) {
     turn.failure = describeFailure(err);
   } finally {
+    stream.discard();
     clearInterval(timer);
     await writing;
   }
@@ -181,7 +227,6 @@ async function runTurn({ agent, channel, signal, history, end, start }: TurnCont
 
 /** What one turn has produced so far, built from the provider's parts. */
 class TurnState {
-  readonly startedAt = performance.now();
   content = "";
   reasoning = "";
   firstPartAt?: number;
@@ -191,7 +236,11 @@ class TurnState {
   failure?: TurnFailure;
   readonly actions = new Map<string, TurnEnd["actions"][number]>();
 
-  constructor(agent: AgentDto) {
+  /** `startedAt`: when the provider was asked; latency and time to first part count from there. */
+  constructor(
+    agent: AgentDto,
+    readonly startedAt: number,
+  ) {
     this.used = { provider: agent.provider, model: agent.model };
   }
 
