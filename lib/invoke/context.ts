@@ -45,7 +45,37 @@ export function contextWindowFor(model: string): number {
 }
 
 export function countMessageTokens(message: { content: string }): number {
-  return countTokens(message.content) + MESSAGE_OVERHEAD;
+  return countTextTokens(message.content) + MESSAGE_OVERHEAD;
+}
+
+/**
+ * Token counts of recently seen texts. Every turn fits the whole history again, so without
+ * this a conversation's old messages are re-tokenized on each turn, before the provider is
+ * asked (2.6 ms for 20 turns of 100 tokens on the benchmark machine). Bounded in entries
+ * and characters, least recently used first out.
+ */
+const tokenCounts = new Map<string, number>();
+const TOKEN_CACHE_MAX_ENTRIES = 10_000;
+const TOKEN_CACHE_MAX_CHARS = 8_000_000;
+let tokenCacheChars = 0;
+
+function countTextTokens(text: string): number {
+  const cached = tokenCounts.get(text);
+  if (cached !== undefined) {
+    tokenCounts.delete(text);
+    tokenCounts.set(text, cached);
+    return cached;
+  }
+  const count = countTokens(text);
+  if (text.length > TOKEN_CACHE_MAX_CHARS / 4) return count;
+  tokenCounts.set(text, count);
+  tokenCacheChars += text.length;
+  for (const oldest of tokenCounts.keys()) {
+    if (tokenCounts.size <= TOKEN_CACHE_MAX_ENTRIES && tokenCacheChars <= TOKEN_CACHE_MAX_CHARS) break;
+    tokenCounts.delete(oldest);
+    tokenCacheChars -= oldest.length;
+  }
+  return count;
 }
 
 export interface FittedContext {
