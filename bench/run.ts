@@ -193,7 +193,17 @@ interface LevelResult {
   retriedRequests: number;
   ttftMs: { server: Distribution; baseline: Distribution };
   ttftOverheadMs: { p50: number; p95: number };
-  server: { cpuMs: number; wallMs: number; tokens: number; cpuPerTokenMs: number; cores: number };
+  server: {
+    cpuMs: number;
+    wallMs: number;
+    tokens: number;
+    cpuPerTokenMs: number;
+    cores: number;
+    /** CPU of one short (one-token) turn at this concurrency: what every turn costs regardless of its length. */
+    cpuPerShortTurnMs: number;
+    /** (CPU − turns × cpuPerShortTurnMs) / tokens: what each further token costs. */
+    marginalCpuPerTokenMs: number;
+  };
   fake: { cpuMs: number; cpuPerTokenMs: number; cores: number };
   dbWritesPerTurn: number;
   subscribers: { tokens: number; incomplete: number; delayMs: Distribution };
@@ -219,7 +229,9 @@ async function runLevel(bench: Bench, worker: SubscriberWorker, concurrency: num
 
   // The conversations must exist before anyone can subscribe to them: a first short turn each.
   await setScript(bench, 1, 0);
+  const shortTurnsCpuBefore = cpuTimeMs(bench.server.pid);
   const conversations = await Promise.all(range(concurrency).map(() => createConversation(bench)));
+  const cpuPerShortTurnMs = (cpuTimeMs(bench.server.pid) - shortTurnsCpuBefore) / concurrency;
   await worker.open(bench.server.wsUrl, conversations.map((id) => `conversation:${id}`));
   await setScript(bench, TOKENS, TOKEN_DELAY_MS);
 
@@ -261,7 +273,15 @@ async function runLevel(bench: Bench, worker: SubscriberWorker, concurrency: num
     missingTokens: measured.length * TOKENS - tokens + (measured.length * TOKENS - subscriberTokens),
     ttftMs: { server: serverTtft, baseline: baselineTtft },
     ttftOverheadMs: { p50: serverTtft.p50 - baselineTtft.p50, p95: serverTtft.p95 - baselineTtft.p95 },
-    server: { cpuMs, wallMs, tokens, cpuPerTokenMs: cpuMs / tokens, cores: cpuMs / wallMs },
+    server: {
+      cpuMs,
+      wallMs,
+      tokens,
+      cpuPerTokenMs: cpuMs / tokens,
+      cores: cpuMs / wallMs,
+      cpuPerShortTurnMs,
+      marginalCpuPerTokenMs: (cpuMs - measured.length * cpuPerShortTurnMs) / tokens,
+    },
     fake: { cpuMs: fakeCpuMs, cpuPerTokenMs: fakeCpuMs / baselineTokens, cores: fakeCpuMs / fakeWallMs },
     dbWritesPerTurn: (metricsAfter.turnDbWrites - metricsBefore.turnDbWrites) / turns,
     subscribers: { tokens: subscriberTokens, incomplete, delayMs: distribution(delaysUs.map((us) => us / 1000)) },
@@ -384,6 +404,13 @@ function rowsOf(levels: LevelResult[], fanout: FanoutResult, memory: MemoryResul
       met: level.server.cpuPerTokenMs <= 0.05,
       baseline: `fake ${level.fake.cpuPerTokenMs.toFixed(4)} ms`,
       ratio: times(level.server.cpuPerTokenMs / level.fake.cpuPerTokenMs),
+    });
+    rows.push({
+      figure: "  = per turn + per further token",
+      measured: `${ms(level.server.cpuPerShortTurnMs)} + ${level.server.marginalCpuPerTokenMs.toFixed(4)} ms`,
+      target: "",
+      baseline: "",
+      ratio: "",
     });
   }
   for (const level of levels) {
