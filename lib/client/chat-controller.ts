@@ -104,21 +104,27 @@ function applyBatch(events: InvocationEvent[]): void {
     else byConversation.set(event.conversationId, [event]);
   }
   const refetch: string[] = [];
-  let finished = false;
-  const state = useChatStore.getState();
-  const conversations = { ...state.conversations };
+  let listChanged = false;
+  let changed = false;
+  const conversations = { ...useChatStore.getState().conversations };
   for (const [id, batch] of byConversation) {
     const view = conversations[id];
     if (!view) continue;
     const result = applyEvents(view.items, batch);
-    if (result.items !== view.items) conversations[id] = { ...view, items: result.items };
+    if (result.items !== view.items) {
+      conversations[id] = { ...view, items: result.items };
+      changed = true;
+    }
     if (result.unknownTurn) refetch.push(id);
     for (const gap of result.resync) requestResync(id, gap.invocationId, gap.afterSeq);
-    if (batch.some((event) => event.type === "done" || event.type === "error" || event.type === "start")) finished = true;
+    const ended = batch.some((event) => event.type === "done" || event.type === "error");
+    if (ended || batch.some((event) => event.type === "start")) listChanged = true;
+    // Followed only to finish an answer nobody is looking at any more.
+    if (ended && !viewers.get(id) && !runningTurn(conversations[id].items)) client?.unsubscribe(topicOf(id));
   }
-  useChatStore.setState({ conversations });
+  if (changed) useChatStore.setState({ conversations });
   for (const id of refetch) void syncConversation(id, { subscribe: false });
-  if (finished) void refreshList();
+  if (listChanged) void refreshList();
 }
 
 function requestResync(conversationId: string, invocationId: string, afterSeq: number): void {

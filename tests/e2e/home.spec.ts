@@ -19,8 +19,8 @@ test("choosing an agent card makes it the one the new chat talks to", async ({ p
   await expect(page.getByTestId("composer-input")).toHaveAttribute("placeholder", "Message Code Helper…");
 });
 
-test("keyboard: / focuses the message box, ? lists the shortcuts", async ({ page }) => {
-  await page.goto("/");
+test("keyboard: / focuses the message box, ? lists the shortcuts, Ctrl+Shift+O starts a new chat", async ({ page }) => {
+  await page.goto("/?agent=none");
   await page.getByTestId("connection-status").and(page.locator('[data-status="open"]')).waitFor();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press("/");
@@ -29,4 +29,8 @@ test("keyboard: / focuses the message box, ? lists the shortcuts", async ({ page
   await page.keyboard.press("?");
   await expect(page.getByTestId("shortcuts-panel")).toContainText("New chat");
   await expect(page.getByTestId("shortcuts-panel")).toContainText("Stop the answer");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("shortcuts-panel")).toBeHidden();
+  await page.keyboard.press("Control+Shift+O");
+  await expect(page).toHaveURL("/");
 });
