@@ -1,10 +1,10 @@
 // Every fault, for every vendor, ends in API.md's code with a message that names the
 // provider and the model, says what to do, and never contains a key.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { streamAgent, type RunPart } from "@/lib/agents/run";
 import type { StreamPart } from "@/lib/agents/types";
-import { refusedUrl, startFake, type FakeScript, type FakeServer } from "@/tests/fakes";
-import { CHAT, PROVIDER_CASES, clearProviderEnv, collect, setEnv, streamParts, type ProviderCase } from "@/tests/unit/providers/provider-cases";
+import { refusedUrl, type FakeScript } from "@/tests/fakes";
+import { CHAT, PROVIDER_CASES, collect, setEnv, streamParts, type ProviderCase, useFakeVendor } from "@/tests/unit/providers/provider-cases";
 
 type ErrorPart = Extract<StreamPart, { type: "error" }>;
 
@@ -23,22 +23,10 @@ function expectUsefulMessage(testCase: ProviderCase, error: ErrorPart) {
 }
 
 describe.each(PROVIDER_CASES)("$name faults", (testCase) => {
-  let fake: FakeServer;
-  let restoreEnv: () => void;
-
-  beforeEach(async () => {
-    clearProviderEnv();
-    fake = await startFake(testCase.kind);
-    restoreEnv = setEnv(testCase.env(fake));
-  });
-
-  afterEach(async () => {
-    restoreEnv();
-    await fake.close();
-  });
+  const fake = useFakeVendor(testCase);
 
   async function partsFor(script: FakeScript): Promise<StreamPart[]> {
-    fake.setScript(script);
+    fake().setScript(script);
     return streamParts(testCase);
   }
 
@@ -54,7 +42,7 @@ describe.each(PROVIDER_CASES)("$name faults", (testCase) => {
     expect(error).toMatchObject({ code: "provider_not_configured", retryable: false });
     expect(error.message).toContain(testCase.missingVar);
     expectUsefulMessage(testCase, error);
-    expect(fake.requests).toHaveLength(0);
+    expect(fake().requests).toHaveLength(0);
   });
 
   it("401 / bad key -> provider_auth", async () => {
@@ -87,7 +75,7 @@ describe.each(PROVIDER_CASES)("$name faults", (testCase) => {
   it("connection refused -> provider_unavailable naming the URL", async () => {
     const url = await refusedUrl();
     const baseUrl = testCase.kind === "openai" ? `${url}/v1` : url;
-    setEnv(Object.fromEntries(Object.entries(testCase.env(fake)).map(([name, value]) => [name, value === fake.baseUrl ? baseUrl : value])));
+    setEnv(Object.fromEntries(Object.entries(testCase.env(fake())).map(([name, value]) => [name, value === fake().baseUrl ? baseUrl : value])));
     const error = lastError(await streamParts(testCase));
     expect(error).toMatchObject({ code: "provider_unavailable", retryable: true });
     expect(error.message).toContain(baseUrl);
@@ -97,12 +85,12 @@ describe.each(PROVIDER_CASES)("$name faults", (testCase) => {
   });
 
   it("hang before the first byte -> first-token timeout, provider_unavailable, vendor socket closed", async () => {
-    fake.setScript({ fault: "hang" });
+    fake().setScript({ fault: "hang" });
     const error = lastError(await runAgent());
     expect(error).toMatchObject({ code: "provider_unavailable", retryable: true });
     expect(error.message).toContain("PROVIDER_FIRST_TOKEN_TIMEOUT_MS");
     expectUsefulMessage(testCase, error);
-    await fake.waitForClientClose(2000);
+    await fake().waitForClientClose(2000);
   });
 
   it("connection cut mid-stream -> the text so far, then provider_error", async () => {
@@ -134,18 +122,18 @@ describe.each(PROVIDER_CASES)("$name faults", (testCase) => {
   });
 
   it("silence mid-stream -> idle timeout, provider_unavailable, vendor socket closed", async () => {
-    fake.setScript({ text: "Hello there, friend.", fault: "stall", faultAfterTokens: 1 });
+    fake().setScript({ text: "Hello there, friend.", fault: "stall", faultAfterTokens: 1 });
     const parts = await runAgent();
     expect(parts.filter((p) => p.type === "text-delta")).toEqual([{ type: "text-delta", text: "Hello" }]);
     const error = lastError(parts);
     expect(error).toMatchObject({ code: "provider_unavailable" });
     expect(error.message).toContain("PROVIDER_IDLE_TIMEOUT_MS");
     expectUsefulMessage(testCase, error);
-    await fake.waitForClientClose(2000);
+    await fake().waitForClientClose(2000);
   });
 
   it("a slow drip within the idle timeout is not a fault", async () => {
-    fake.setScript({ text: "Hello there, friend.", tokenDelayMs: 100 });
+    fake().setScript({ text: "Hello there, friend.", tokenDelayMs: 100 });
     const parts = await runAgent();
     expect(parts.map((p) => p.type)).toEqual(["route", "text-delta", "text-delta", "text-delta", "finish"]);
   });

@@ -4,22 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearProviderCatalogCache, getProviderModels, getProviderStatuses } from "@/lib/agents/catalog";
 import { AppError } from "@/lib/http/errors";
 import { DEFAULT_MODELS, refusedUrl, startFake, type FakeServer } from "@/tests/fakes";
-import { PROVIDER_CASES, clearProviderEnv, providerFor, setEnv } from "@/tests/unit/providers/provider-cases";
+import { PROVIDER_CASES, clearProviderEnv, providerFor, setEnv, useFakeVendor } from "@/tests/unit/providers/provider-cases";
 
 describe.each(PROVIDER_CASES)("$name models and health", (testCase) => {
-  let fake: FakeServer;
-  let restoreEnv: () => void;
-
-  beforeEach(async () => {
-    clearProviderEnv();
-    fake = await startFake(testCase.kind);
-    restoreEnv = setEnv(testCase.env(fake));
-  });
-
-  afterEach(async () => {
-    restoreEnv();
-    await fake.close();
-  });
+  const fake = useFakeVendor(testCase);
 
   it("lists the vendor's models, sorted", async () => {
     const models = await providerFor(testCase).listModels();
@@ -37,14 +25,14 @@ describe.each(PROVIDER_CASES)("$name models and health", (testCase) => {
   it("is not reachable, with the URL named, when nothing listens", async () => {
     const url = await refusedUrl();
     const baseUrl = testCase.kind === "openai" ? `${url}/v1` : url;
-    setEnv(Object.fromEntries(Object.entries(testCase.env(fake)).map(([name, value]) => [name, value === fake.baseUrl ? baseUrl : value])));
+    setEnv(Object.fromEntries(Object.entries(testCase.env(fake())).map(([name, value]) => [name, value === fake().baseUrl ? baseUrl : value])));
     const health = await providerFor(testCase).checkHealth();
     expect(health.reachable).toBe(false);
     expect(health.error).toContain(baseUrl);
   });
 
   it("a rejected key fails the model list with provider_auth", async () => {
-    fake.setModelListFault("unauthorized");
+    fake().setModelListFault("unauthorized");
     const error = await providerFor(testCase).listModels().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: "provider_auth", status: 502 });
@@ -57,7 +45,7 @@ describe.each(PROVIDER_CASES)("$name models and health", (testCase) => {
     expect(health).toMatchObject({ reachable: false });
     expect(health.error).toContain(testCase.missingVar);
     await expect(providerFor(testCase).listModels()).rejects.toMatchObject({ code: "provider_not_configured", status: 503 });
-    expect(fake.requests).toHaveLength(0);
+    expect(fake().requests).toHaveLength(0);
   });
 });
 

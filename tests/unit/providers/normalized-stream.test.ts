@@ -1,8 +1,8 @@
 // Every vendor, through its real SDK against its fake, yields the same normalized parts.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { StreamPart } from "@/lib/agents/types";
 import { startFake, type FakeServer } from "@/tests/fakes";
-import { CHAT, PROVIDER_CASES, clearProviderEnv, setEnv, streamParts } from "@/tests/unit/providers/provider-cases";
+import { CHAT, PROVIDER_CASES, clearProviderEnv, setEnv, streamParts, useFakeVendor } from "@/tests/unit/providers/provider-cases";
 
 const PLAIN: StreamPart[] = [
   { type: "text-delta", text: "Hello" },
@@ -22,44 +22,32 @@ const WITH_REASONING: StreamPart[] = [
 ];
 
 describe.each(PROVIDER_CASES)("$name provider", (testCase) => {
-  let fake: FakeServer;
-  let restoreEnv: () => void;
-
-  beforeEach(async () => {
-    clearProviderEnv();
-    fake = await startFake(testCase.kind);
-    restoreEnv = setEnv(testCase.env(fake));
-  });
-
-  afterEach(async () => {
-    restoreEnv();
-    await fake.close();
-  });
+  const fake = useFakeVendor(testCase);
 
   it("streams a plain answer as text deltas and a finish with usage", async () => {
-    fake.setScript({ text: "Hello there, friend." });
+    fake().setScript({ text: "Hello there, friend." });
     expect(await streamParts(testCase)).toEqual(PLAIN);
   });
 
   it("streams reasoning as reasoning deltas before the answer", async () => {
-    fake.setScript({ text: "Hello there, friend.", reasoning: "Let me think." });
+    fake().setScript({ text: "Hello there, friend.", reasoning: "Let me think." });
     expect(await streamParts(testCase)).toEqual(WITH_REASONING);
   });
 
   it("gives the same parts when the body arrives a few bytes at a time (slow drip)", async () => {
-    fake.setScript({ text: "Hello there, friend.", drip: { bytes: 7, everyMs: 1 } });
+    fake().setScript({ text: "Hello there, friend.", drip: { bytes: 7, everyMs: 1 } });
     expect(await streamParts(testCase)).toEqual(PLAIN);
   });
 
   it("reports a length stop as finishReason length", async () => {
-    fake.setScript({ text: "Hello there, friend.", finishReason: "length" });
+    fake().setScript({ text: "Hello there, friend.", finishReason: "length" });
     const parts = await streamParts(testCase);
     expect(parts.at(-1)).toMatchObject({ type: "finish", finishReason: "length" });
   });
 
   it("sends the model, the system prompt and the whole conversation in order", async () => {
     await streamParts(testCase);
-    const [request] = fake.chatRequests();
+    const [request] = fake().chatRequests();
     const body = request.body as Record<string, unknown>;
     const sent = JSON.stringify(body);
     expect(sent).toContain(CHAT.system);

@@ -2,7 +2,8 @@
 // variables point them at it, and the key each one is given. Shared by the provider tests.
 import { getProvider } from "@/lib/agents/factory";
 import type { Provider, ProviderTarget, StreamPart } from "@/lib/agents/types";
-import type { FakeKind, FakeServer } from "@/tests/fakes";
+import { afterEach, beforeEach } from "vitest";
+import { startFake, type FakeKind, type FakeServer } from "@/tests/fakes";
 
 export const KEYS = {
   openai: "sk-test-openai-0123456789abcdef",
@@ -124,4 +125,23 @@ export async function collect<T>(parts: AsyncIterable<T>): Promise<T[]> {
 /** Streams the case's provider directly (no timeouts or retries) and returns every part. */
 export function streamParts(testCase: ProviderCase, signal = new AbortController().signal): Promise<StreamPart[]> {
   return collect(providerFor(testCase).stream({ ...CHAT, model: testCase.target.model }, signal));
+}
+
+/**
+ * Starts the case's fake vendor before each test, with the case's variables pointing at it,
+ * and stops it after. Returns a getter for the running fake.
+ */
+export function useFakeVendor(testCase: ProviderCase): () => FakeServer {
+  let fake: FakeServer | undefined;
+  let restoreEnv = () => {};
+  beforeEach(async () => {
+    clearProviderEnv();
+    fake = await startFake(testCase.kind);
+    restoreEnv = setEnv(testCase.env(fake));
+  });
+  afterEach(async () => {
+    restoreEnv();
+    await fake?.close();
+  });
+  return () => fake!;
 }
