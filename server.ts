@@ -15,6 +15,7 @@ const { prepareDatabase } = await import("@/lib/db/startup");
 const { closeDb } = await import("@/lib/db/client");
 const { getHub } = await import("@/lib/realtime/hub");
 const { hubCommands, stopAllInvocations } = await import("@/lib/invoke");
+const { INVOKE_PATH, serveInvoke } = await import("@/lib/http/invoke-endpoint");
 
 const env = (() => {
   try {
@@ -44,6 +45,8 @@ const hub = getHub({ maxPayload: env.WS_MAX_PAYLOAD_BYTES, heartbeatMs: env.WS_H
 hub.setCommands(hubCommands);
 
 const server = http.createServer((request, response) => {
+  // The invoke endpoint is served here, without Next's pipeline (lib/http/invoke-endpoint.ts).
+  if (request.url === INVOKE_PATH || request.url?.startsWith(`${INVOKE_PATH}?`)) return void serveInvoke(request, response);
   handleRequest(request, response).catch((err: unknown) => {
     logger.error("request failed", err);
     if (!response.headersSent) response.writeHead(500).end();

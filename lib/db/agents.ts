@@ -1,6 +1,7 @@
 // Agent queries. Agents are soft-deleted (isActive=false) so their conversations stay.
 import type { Agent as AgentRow } from "@/lib/db/generated/client.ts";
 import { getDb } from "@/lib/db/client";
+import { statement, withTypes } from "@/lib/db/statements";
 import type { ProviderId, ProviderTarget } from "@/lib/agents/types";
 
 /** What a person sets on an agent. */
@@ -53,9 +54,11 @@ export async function listAgents({ includeInactive = false }: { includeInactive?
   return rows.map(toAgentDto);
 }
 
+/** Read on every turn: a prepared statement rather than a Prisma query (see lib/db/client.ts). */
 export async function getAgentById({ id }: { id: string }): Promise<AgentDto | null> {
-  const row = await getDb().agent.findUnique({ where: { id } });
-  return row ? toAgentDto(row) : null;
+  const row = (await statement(`SELECT * FROM "Agent" WHERE "id" = ?`)).get(id) as Record<string, unknown> | undefined;
+  if (!row) return null;
+  return toAgentDto(withTypes<AgentRow>({ ...row, isActive: row.isActive === 1 }, ["createdAt", "updatedAt"], ["fallbacks"]));
 }
 
 export async function createAgent({ data }: { data: AgentData }): Promise<AgentDto> {

@@ -2,6 +2,7 @@
 // conversation with a page of its messages, rename, and an atomic delete.
 import type { Conversation as ConversationRow, Prisma } from "@/lib/db/generated/client.ts";
 import { getDb } from "@/lib/db/client";
+import { statement, withTypes } from "@/lib/db/statements";
 import { toMessageDto } from "@/lib/db/messages";
 import type { MessageDto } from "@/lib/realtime/events";
 
@@ -63,9 +64,10 @@ export async function listConversations(query: {
   };
 }
 
+/** Read on every turn: a prepared statement rather than a Prisma query (see lib/db/client.ts). */
 export async function getConversationById({ id }: { id: string }): Promise<ConversationDto | null> {
-  const row = await getDb().conversation.findUnique({ where: { id } });
-  return row ? toConversationDto(row) : null;
+  const row = (await statement(`SELECT * FROM "Conversation" WHERE "id" = ?`)).get(id) as Record<string, unknown> | undefined;
+  return row ? toConversationDto(withTypes<ConversationRow>(row, ["createdAt", "updatedAt"])) : null;
 }
 
 /**

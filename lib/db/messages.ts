@@ -1,7 +1,7 @@
 // Message rows and the writes of one turn: one transaction at the start, throttled
 // checkpoints of the streaming text, one transaction at the end.
 import type { Message as MessageRow } from "@/lib/db/generated/client.ts";
-import { getDb } from "@/lib/db/client";
+import { newId, statement, storedDate, transaction, withTypes } from "@/lib/db/statements";
 import type { MessageDto } from "@/lib/realtime/events";
 
 export function toMessageDto(row: MessageRow): MessageDto {
@@ -32,17 +32,23 @@ export interface HistoryMessage {
   createdAt: Date;
 }
 
+// The reads and writes below run on every turn, so they are prepared statements on the
+// connection under Prisma rather than Prisma queries (lib/db/client.ts says why).
+
 /** The conversation as the model saw it: user and assistant text, oldest first. */
 export async function listHistory({ conversationId }: { conversationId: string }): Promise<HistoryMessage[]> {
-  const rows = await getDb().message.findMany({
-    where: { conversationId, type: "message", role: { in: ["user", "assistant"] } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { role: true, content: true, createdAt: true },
-  });
-  return rows as HistoryMessage[];
+  const rows = (
+    await statement(
+      `SELECT "role", "content", "createdAt" FROM "Message"
+       WHERE "conversationId" = ? AND "type" = 'message' AND "role" IN ('user', 'assistant')
+       ORDER BY "createdAt" ASC, "id" ASC`,
+    )
+  ).all(conversationId) as Record<string, unknown>[];
+  return rows.map((row) => withTypes<HistoryMessage>(row, ["createdAt"]));
 }
 
 export interface TurnStart {
+  /** An existing conversation's id, or what a new one is created with. */
   conversation: { id?: string; agentId: string; title: string };
   userContent: string;
   invocationId: string;
@@ -52,34 +58,63 @@ export interface TurnStart {
   createdAt: Date;
 }
 
-/** Creates (if needed) the conversation, the user message and the streaming assistant row, atomically. */
-export async function startTurn(turn: TurnStart) {
-  return getDb().$transaction(async (tx) => {
-    const conversation = turn.conversation.id
-      ? await tx.conversation.update({ where: { id: turn.conversation.id }, data: { updatedAt: turn.createdAt } })
-      : await tx.conversation.create({
-          data: { agentId: turn.conversation.agentId, title: turn.conversation.title, createdAt: turn.createdAt },
-        });
-    const userMessage = await tx.message.create({
-      data: { conversationId: conversation.id, role: "user", content: turn.userContent, createdAt: turn.createdAt },
-    });
-    const assistantMessage = await tx.message.create({
-      data: {
-        conversationId: conversation.id,
-        role: "assistant",
-        status: "streaming",
-        provider: turn.provider,
-        model: turn.model,
-        invocationId: turn.invocationId,
-        createdAt: new Date(turn.createdAt.getTime() + 1),
-      },
-    });
-    return { conversation, userMessage, assistantMessage };
+export interface StartedTurn {
+  conversationId: string;
+  userMessageId: string;
+  assistantMessageId: string;
+  assistantCreatedAt: Date;
+}
+
+/**
+ * Creates (if needed) the conversation, the user message and the streaming assistant row,
+ * atomically. Returns null when the existing conversation is gone (deleted meanwhile).
+ */
+export async function startTurn(turn: TurnStart): Promise<StartedTurn | null> {
+  const at = storedDate(turn.createdAt);
+  const assistantCreatedAt = new Date(turn.createdAt.getTime() + 1);
+  const started: StartedTurn = {
+    conversationId: turn.conversation.id ?? newId(),
+    userMessageId: newId(),
+    assistantMessageId: newId(),
+    assistantCreatedAt,
+  };
+  return transaction((sql) => {
+    if (turn.conversation.id) {
+      const { changes } = sql(`UPDATE "Conversation" SET "updatedAt" = ? WHERE "id" = ?`).run(at, turn.conversation.id);
+      if (changes === 0) return null;
+    } else {
+      sql(`INSERT INTO "Conversation" ("id", "title", "agentId", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?)`).run(
+        started.conversationId,
+        turn.conversation.title,
+        turn.conversation.agentId,
+        at,
+        at,
+      );
+    }
+    const insertMessage = sql(
+      `INSERT INTO "Message" ("id", "conversationId", "role", "content", "status", "provider", "model", "invocationId", "createdAt", "updatedAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    insertMessage.run(started.userMessageId, started.conversationId, "user", turn.userContent, "complete", null, null, null, at, at);
+    const assistantAt = storedDate(assistantCreatedAt);
+    insertMessage.run(
+      started.assistantMessageId,
+      started.conversationId,
+      "assistant",
+      "",
+      "streaming",
+      turn.provider,
+      turn.model,
+      turn.invocationId,
+      assistantAt,
+      assistantAt,
+    );
+    return started;
   });
 }
 
 export async function checkpointMessage({ id, content }: { id: string; content: string }): Promise<void> {
-  await getDb().message.update({ where: { id }, data: { content } });
+  (await statement(`UPDATE "Message" SET "content" = ?, "updatedAt" = ? WHERE "id" = ?`)).run(content, storedDate(new Date()), id);
 }
 
 export interface TurnEnd {
@@ -107,27 +142,40 @@ export interface TurnEnd {
 
 /** Final state of a turn in one transaction; returns the assistant message. */
 export async function finishTurn(turn: TurnEnd): Promise<MessageDto> {
-  const row = await getDb().$transaction(async (tx) => {
-    const common = { conversationId: turn.conversationId, invocationId: turn.invocationId, createdAt: turn.createdAt };
-    if (turn.reasoning) {
-      await tx.message.create({
-        data: { ...common, role: "assistant", type: "thought", content: turn.reasoning, status: turn.assistant.status },
-      });
-    }
+  const now = storedDate(new Date());
+  const createdAt = storedDate(turn.createdAt);
+  const { assistant } = turn;
+  const row = await transaction((sql) => {
+    const insertStep = sql(
+      `INSERT INTO "Message" ("id", "conversationId", "role", "type", "content", "status", "invocationId", "data", "createdAt", "updatedAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const step = (role: string, type: string, content: string, status: string, data: string | null) =>
+      insertStep.run(newId(), turn.conversationId, role, type, content, status, turn.invocationId, data, createdAt, now);
+    if (turn.reasoning) step("assistant", "thought", turn.reasoning, assistant.status, null);
     for (const action of turn.actions) {
-      await tx.message.create({
-        data: {
-          ...common,
-          role: "tool",
-          type: "action",
-          content: action.name,
-          status: action.error ? "error" : "complete",
-          data: JSON.parse(JSON.stringify(action)),
-        },
-      });
+      step("tool", "action", action.name, action.error ? "error" : "complete", JSON.stringify(action));
     }
-    await tx.conversation.update({ where: { id: turn.conversationId }, data: { updatedAt: new Date() } });
-    return tx.message.update({ where: { id: turn.assistantMessageId }, data: turn.assistant });
+    sql(`UPDATE "Conversation" SET "updatedAt" = ? WHERE "id" = ?`).run(now, turn.conversationId);
+    return sql(
+      `UPDATE "Message" SET "content" = ?, "status" = ?, "provider" = ?, "model" = ?, "inputTokens" = ?, "outputTokens" = ?,
+         "latencyMs" = ?, "ttftMs" = ?, "errorCode" = ?, "errorMessage" = ?, "updatedAt" = ?
+       WHERE "id" = ? RETURNING *`,
+    ).get(
+      assistant.content,
+      assistant.status,
+      assistant.provider,
+      assistant.model,
+      assistant.inputTokens ?? null,
+      assistant.outputTokens ?? null,
+      assistant.latencyMs,
+      assistant.ttftMs ?? null,
+      assistant.errorCode ?? null,
+      assistant.errorMessage ?? null,
+      now,
+      turn.assistantMessageId,
+    ) as Record<string, unknown> | undefined;
   });
-  return toMessageDto(row);
+  if (!row) throw new Error(`message ${turn.assistantMessageId} no longer exists`);
+  return toMessageDto(withTypes<MessageRow>(row, ["createdAt", "updatedAt"], ["data"]));
 }

@@ -4,16 +4,23 @@ import { z } from "zod";
 import { AppError, errorResponse, validationError } from "@/lib/http/errors";
 import { getEnv } from "@/lib/env";
 
+/** A request body to read as JSON, from a Web `Request` or a Node `IncomingMessage`. */
+export interface JsonBodySource {
+  contentType: string | null | undefined;
+  contentLength: string | null | undefined;
+  /** The body's bytes; rejects with payload_too_large past `limit` bytes. */
+  read(limit: number): Promise<Buffer>;
+}
+
 /** Reads a JSON body with a size limit: 415 when not JSON, 413 when too big, 400 when malformed. */
-export async function readJsonBody(request: Request, limit = getEnv().MAX_BODY_BYTES): Promise<unknown> {
-  const contentType = request.headers.get("content-type") ?? "";
-  if (!/^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim())) {
+export async function readJson(source: JsonBodySource, limit = getEnv().MAX_BODY_BYTES): Promise<unknown> {
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test((source.contentType ?? "").trim())) {
     throw new AppError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  const declared = Number(source.contentLength ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
 
-  const text = await readTextWithLimit(request, limit);
+  const text = (await source.read(limit)).toString("utf8");
   if (text.trim() === "") throw new AppError("invalid_json", "The request body is empty; send a JSON object.");
   try {
     return JSON.parse(text);
@@ -22,8 +29,19 @@ export async function readJsonBody(request: Request, limit = getEnv().MAX_BODY_B
   }
 }
 
-async function readTextWithLimit(request: Request, limit: number): Promise<string> {
-  if (!request.body) return "";
+export function readJsonBody(request: Request, limit?: number): Promise<unknown> {
+  return readJson(
+    {
+      contentType: request.headers.get("content-type"),
+      contentLength: request.headers.get("content-length"),
+      read: (max) => readWebBody(request, max),
+    },
+    limit,
+  );
+}
+
+async function readWebBody(request: Request, limit: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -37,10 +55,10 @@ async function readTextWithLimit(request: Request, limit: number): Promise<strin
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
-function tooLarge(limit: number): AppError {
+export function tooLarge(limit: number): AppError {
   return new AppError("payload_too_large", `The request body is larger than ${limit} bytes.`);
 }
 

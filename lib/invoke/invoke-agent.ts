@@ -5,7 +5,7 @@ import { streamAgent, type RunPart } from "@/lib/agents/run";
 import type { ChatMessage } from "@/lib/agents/types";
 import { getAgentById, type AgentDto } from "@/lib/db/agents";
 import { getConversationById } from "@/lib/db/conversations";
-import { checkpointMessage, finishTurn, listHistory, startTurn, type TurnEnd } from "@/lib/db/messages";
+import { checkpointMessage, finishTurn, listHistory, startTurn, type StartedTurn, type TurnEnd } from "@/lib/db/messages";
 import { AppError } from "@/lib/http/errors";
 import { fitContext } from "@/lib/invoke/context";
 import { titleFrom } from "@/lib/invoke/title";
@@ -84,7 +84,7 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
   // the provider sends is published until the turn is stored; if storing fails, the
   // request is aborted and the caller gets the error, as before.
   const stream = askProvider(agent, [...history, { role: "user", content: userText }], controller.signal);
-  let started: Awaited<ReturnType<typeof startTurn>>;
+  let started: StartedTurn | null;
   try {
     started = await startTurn({
       conversation: { id: conversationId, agentId: agent.id, title: titleFrom(userText) },
@@ -94,6 +94,7 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
       model: agent.model,
       createdAt,
     });
+    if (!started) throw new AppError("not_found", `No conversation with id ${conversationId}.`);
   } catch (err) {
     controller.abort();
     stream.discard();
@@ -101,13 +102,13 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
   }
   registry.stats.dbWrites++;
   registry.stats.started++;
-  registry.busyConversations.add(started.conversation.id);
+  registry.busyConversations.add(started.conversationId);
 
   const meta = {
     invocationId,
-    conversationId: started.conversation.id,
+    conversationId: started.conversationId,
     agentId: agent.id,
-    messageId: started.assistantMessage.id,
+    messageId: started.assistantMessageId,
   };
   const channel = getHub().openInvocation(meta);
   const done = runTurn({
@@ -119,9 +120,9 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
       conversationId: meta.conversationId,
       assistantMessageId: meta.messageId,
       invocationId,
-      createdAt: started.assistantMessage.createdAt,
+      createdAt: started.assistantCreatedAt,
     },
-    start: { type: "start", userMessageId: started.userMessage.id, provider: agent.provider, model: agent.model },
+    start: { type: "start", userMessageId: started.userMessageId, provider: agent.provider, model: agent.model },
   }).finally(() => {
     registry.byId.delete(invocationId);
     registry.busyConversations.delete(meta.conversationId);
@@ -129,7 +130,7 @@ async function beginTurn(agent: AgentDto, userText: string, conversationId?: str
   });
   registry.byId.set(invocationId, { ...meta, controller, done });
 
-  return { ...meta, userMessageId: started.userMessage.id, done };
+  return { ...meta, userMessageId: started.userMessageId, done };
 }
 
 /** A provider stream already under way: its first part is being awaited while the turn is stored. */
