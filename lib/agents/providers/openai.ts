@@ -1,7 +1,8 @@
 // OpenAI and every OpenAI-compatible endpoint (DeepSeek, Grok, OpenRouter, LM Studio, vLLM):
-// the `openai` SDK's chat completions stream, normalized to our parts. The two differ only
-// in where settings come from and in a few request fields.
-import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+// the chat completions stream, normalized to our parts. The stream is read by our own SSE
+// client (sse-client.ts says why); the `openai` SDK lists models. The two providers differ
+// only in where settings come from and in a few request fields.
+import OpenAI, { APIConnectionTimeoutError, APIError } from "openai";
 import { providerSettings, type ProviderSettings } from "@/lib/agents/config";
 import {
   cutPart,
@@ -15,6 +16,7 @@ import {
   type ErrorPart,
   type FailureContext,
 } from "@/lib/agents/errors";
+import { postForEvents } from "@/lib/agents/providers/sse-client";
 import { healthFromListing, listingTimedOut, modelsOrThrow, sortedModels, type ModelListing } from "@/lib/agents/listing";
 import type { ChatRequest, FinishReason, ModelInfo, Provider, StreamPart } from "@/lib/agents/types";
 
@@ -75,8 +77,8 @@ function createClient(options: ChatCompletionsOptions, settings: ProviderSetting
   });
 }
 
-/** The vendor's failure in our words. */
-function failureFrom(ctx: FailureContext, err: unknown, answerStarted: boolean): ErrorPart {
+/** A model listing failure (the SDK's errors) in our words. */
+function failureFrom(ctx: FailureContext, err: unknown): ErrorPart {
   if (err instanceof APIConnectionTimeoutError) return unreachablePart(ctx, err, "timed out");
   if (err instanceof APIError && err.status !== undefined) {
     const body = err.error as { message?: unknown; code?: unknown; type?: unknown } | undefined;
@@ -87,13 +89,7 @@ function failureFrom(ctx: FailureContext, err: unknown, answerStarted: boolean):
       retryAfterMs: retryAfterMsFromHeaders(err.headers),
     });
   }
-  // `data: {"error": …}` inside the stream comes as an APIError without a status.
-  if (err instanceof APIError && err.error !== undefined) {
-    const body = err.error as { message?: unknown; code?: unknown; type?: unknown };
-    const code = typeof body.code === "string" ? body.code : typeof body.type === "string" ? body.type : undefined;
-    return streamErrorPart(ctx, typeof body.message === "string" ? body.message : undefined, code);
-  }
-  return thrownFailurePart(ctx, err, answerStarted);
+  return thrownFailurePart(ctx, err, false);
 }
 
 function finishReasonOf(reason: string | null | undefined): FinishReason {
@@ -118,6 +114,45 @@ function reasoningOf(delta: Record<string, unknown>): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
+/** The headers of a chat request: the key (only to its own endpoint) and, for OpenAI itself, OPENAI_CUSTOM_HEADERS. */
+function chatHeaders(options: ChatCompletionsOptions, settings: ProviderSettings): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (options.id === "openai") {
+    for (const line of (process.env.OPENAI_CUSTOM_HEADERS ?? "").split("\n")) {
+      const colon = line.indexOf(":");
+      if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    }
+  }
+  headers["Content-Type"] = "application/json";
+  headers.Accept = "text/event-stream";
+  headers["User-Agent"] = "agent-nexus";
+  if (settings.apiKey) headers.Authorization = `Bearer ${settings.apiKey}`;
+  return headers;
+}
+
+/** The vendor's `{"error": {message, code, type}}` (or a bare message) from a failed response. */
+function vendorError(body: string): { message?: string; code?: string } {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
+    const error = (typeof parsed.error === "object" && parsed.error !== null ? parsed.error : parsed) as Record<string, unknown>;
+    const message = typeof error.message === "string" ? error.message : typeof parsed.error === "string" ? parsed.error : undefined;
+    const code = typeof error.code === "string" ? error.code : typeof error.type === "string" ? error.type : undefined;
+    return { message, code };
+  } catch {
+    return { message: body.trim().slice(0, 500) || undefined };
+  }
+}
+
+interface ChatChunk {
+  choices?: { delta?: Record<string, unknown>; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: { message?: unknown; code?: unknown; type?: unknown };
+}
+
+/**
+ * The chat completions stream, read with our own SSE client (see sse-client.ts for why not
+ * the SDK): `data: {chunk}` events until `data: [DONE]`.
+ */
 async function* streamChat(
   options: ChatCompletionsOptions,
   request: ChatRequest,
@@ -130,46 +165,60 @@ async function* streamChat(
   }
   if (signal.aborted) return;
   const ctx = failureContext(settings, request.model);
-  const client = createClient(options, settings);
-  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
-    ...(request.system ? [{ role: "system" as const, content: request.system }] : []),
-    ...request.messages.map((m) => ({ role: m.role, content: m.content })),
-  ];
+  const body = JSON.stringify({
+    model: request.model,
+    messages: [
+      ...(request.system ? [{ role: "system", content: request.system }] : []),
+      ...request.messages.map((m) => ({ role: m.role, content: m.content })),
+    ],
+    stream: true,
+    stream_options: { include_usage: true },
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.maxTokens !== undefined ? { [options.maxTokensField]: request.maxTokens } : {}),
+  });
 
   let answerStarted = false;
   let finishReason: FinishReason | undefined;
   let usage = { inputTokens: 0, outputTokens: 0 };
   try {
-    const stream = await client.chat.completions.create(
-      {
-        model: request.model,
-        messages,
-        stream: true,
-        stream_options: { include_usage: true },
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        ...(request.maxTokens !== undefined ? { [options.maxTokensField]: request.maxTokens } : {}),
-      },
-      { signal },
-    );
+    const url = `${settings.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+    const response = await postForEvents(url, { headers: chatHeaders(options, settings), body, signal });
+    if (!response.ok) {
+      const error = vendorError(response.body);
+      yield httpFailurePart(ctx, {
+        status: response.status,
+        vendorMessage: error.message,
+        vendorCode: error.code,
+        retryAfterMs: retryAfterMsFromHeaders(response.headers),
+      });
+      return;
+    }
     answerStarted = true;
-    for await (const chunk of stream) {
+    for await (const data of response.events) {
+      if (data === "[DONE]") break;
+      const chunk = JSON.parse(data) as ChatChunk;
+      if (chunk.error) {
+        const { message, code, type } = chunk.error;
+        const vendorCode = typeof code === "string" ? code : typeof type === "string" ? type : undefined;
+        yield streamErrorPart(ctx, typeof message === "string" ? message : undefined, vendorCode);
+        return;
+      }
       if (chunk.usage) {
         usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
       }
       const choice = chunk.choices?.[0];
       if (!choice) continue;
-      const delta = (choice.delta ?? {}) as Record<string, unknown>;
+      const delta = choice.delta ?? {};
       const reasoning = reasoningOf(delta);
       if (reasoning) yield { type: "reasoning-delta", text: reasoning };
       if (typeof delta.content === "string" && delta.content.length > 0) yield { type: "text-delta", text: delta.content };
       if (choice.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
     }
   } catch (err) {
-    if (signal.aborted || err instanceof APIUserAbortError) return;
-    yield failureFrom(ctx, err, answerStarted);
+    if (signal.aborted) return;
+    yield thrownFailurePart(ctx, err, answerStarted);
     return;
   }
-  // The SDK ends a stream quietly when it is aborted.
   if (signal.aborted) return;
   if (!finishReason) {
     yield cutPart(ctx);
@@ -190,6 +239,6 @@ async function fetchModels(options: ChatCompletionsOptions, signal?: AbortSignal
   } catch (err) {
     if (signal?.aborted) return listingTimedOut(ctx);
     const status = err instanceof APIError ? err.status : undefined;
-    return { ok: false, failure: failureFrom(ctx, err, false), ...(status !== undefined ? { status } : {}) };
+    return { ok: false, failure: failureFrom(ctx, err), ...(status !== undefined ? { status } : {}) };
   }
 }
