@@ -136,6 +136,8 @@ export interface FakeServer {
   baseUrlEnvVar: string;
   port: number;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far (a client that keeps its connection alive opens one). */
+  readonly connections: number;
   chatRequests(): RecordedRequest[];
   /** Replaces the script for the requests that follow (the chat request count restarts at 0). */
   setScript(script: ScriptSource): void;
@@ -293,7 +295,9 @@ export async function startFakeServer(format: WireFormat, options: FakeServerOpt
     return json(res, 404, { error: { message: "unknown control route" } });
   }
 
+  let connections = 0;
   server.on("connection", (socket) => {
+    connections++;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -312,6 +316,9 @@ export async function startFakeServer(format: WireFormat, options: FakeServerOpt
     baseUrlEnvVar: format.baseUrlEnvVar,
     port,
     requests,
+    get connections() {
+      return connections;
+    },
     chatRequests: () => requests.filter((r) => r.chat),
     setScript(script) {
       source = script;

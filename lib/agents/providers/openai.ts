@@ -194,8 +194,10 @@ async function* streamChat(
       return;
     }
     answerStarted = true;
+    // Read to the end of the response, past `[DONE]`: a response left half-read costs its
+    // kept-alive connection, and the next turn would pay for a new one.
     for await (const data of response.events) {
-      if (data === "[DONE]") break;
+      if (data === "[DONE]") continue;
       const chunk = JSON.parse(data) as ChatChunk;
       if (chunk.error) {
         const { message, code, type } = chunk.error;

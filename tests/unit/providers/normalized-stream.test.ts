@@ -1,4 +1,5 @@
-// Every vendor, through its real SDK against its fake, yields the same normalized parts.
+// Every vendor, through its real SDK (or, for chat completions, our SSE client) against its fake,
+// yields the same normalized parts.
 import { afterEach, describe, expect, it } from "vitest";
 import type { StreamPart } from "@/lib/agents/types";
 import { startFake, type FakeServer } from "@/tests/fakes";
@@ -122,5 +123,18 @@ describe("vendor-specific request details", () => {
     expect(body.system).toBe(CHAT.system);
     expect(body.max_tokens).toBe(CHAT.maxTokens);
     expect(body.messages).toEqual(CHAT.messages);
+  });
+});
+
+// Our own SSE client serves the chat completions wire; the vendor SDKs manage their own pools.
+describe.each(PROVIDER_CASES.filter((c) => c.kind === "openai"))("$name provider's connection", (testCase) => {
+  const fake = useFakeVendor(testCase);
+
+  it("stays open from turn to turn (kept alive, read to its end)", async () => {
+    fake().setScript({ text: "Hello there, friend." });
+    await streamParts(testCase);
+    const opened = fake().connections;
+    for (let turn = 0; turn < 3; turn++) expect(await streamParts(testCase)).toEqual(PLAIN);
+    expect(fake().connections).toBe(opened);
   });
 });
