@@ -113,8 +113,13 @@ export async function startTurn(turn: TurnStart): Promise<StartedTurn | null> {
   });
 }
 
-export async function checkpointMessage({ id, content }: { id: string; content: string }): Promise<void> {
-  (await statement(`UPDATE "Message" SET "content" = ?, "updatedAt" = ? WHERE "id" = ?`)).run(content, storedDate(new Date()), id);
+/** The partial text of streaming answers, all in one transaction. */
+export async function checkpointMessages(messages: { id: string; content: string }[]): Promise<void> {
+  const at = storedDate(new Date());
+  await transaction((sql) => {
+    const update = sql(`UPDATE "Message" SET "content" = ?, "updatedAt" = ? WHERE "id" = ?`);
+    for (const message of messages) update.run(message.content, at, message.id);
+  });
 }
 
 export interface TurnEnd {

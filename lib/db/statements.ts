@@ -26,10 +26,54 @@ function statementOn(db: SqliteConnection, sql: string): Statement {
   return found;
 }
 
-/** Runs `work` in one transaction (a savepoint inside one already open on the connection). */
-export async function transaction<T>(work: (run: (sql: string) => Statement) => T): Promise<T> {
-  const db = await getSqlite();
-  return db.transaction(() => work((sql) => statementOn(db, sql)))();
+type Work<T> = (run: (sql: string) => Statement) => T;
+interface QueuedWork {
+  work: Work<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+const queued: QueuedWork[] = [];
+
+/**
+ * Runs `work` atomically, committed together with every other write asked for in the same
+ * turn of the event loop (a group commit): each write is its own savepoint, so one that fails
+ * fails alone, and they share one COMMIT — the expensive part of a write on SQLite (about
+ * 0.15–0.2 ms of page writes here). When 100 turns start at once that is one commit, not 100;
+ * a lone write waits only for the end of the current loop turn.
+ */
+export function transaction<T>(work: Work<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    if (queued.length === 1) setImmediate(commitQueued);
+  });
+}
+
+async function commitQueued(): Promise<void> {
+  const batch = queued.splice(0);
+  let outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[];
+  try {
+    const db = await getSqlite();
+    const run = (sql: string) => statementOn(db, sql);
+    const savepoint = db.transaction((item: QueuedWork) => item.work(run));
+    outcomes = db.transaction(() =>
+      batch.map((item) => {
+        try {
+          return { ok: true as const, value: savepoint(item) };
+        } catch (err) {
+          return { ok: false as const, err };
+        }
+      }),
+    )();
+  } catch (err) {
+    // Nothing of the batch was committed.
+    for (const item of batch) item.reject(err);
+    return;
+  }
+  batch.forEach((item, index) => {
+    const outcome = outcomes[index];
+    if (outcome.ok) item.resolve(outcome.value);
+    else item.reject(outcome.err);
+  });
 }
 
 export function storedDate(date: Date): string {

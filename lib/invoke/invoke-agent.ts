@@ -5,7 +5,7 @@ import { streamAgent, type RunPart } from "@/lib/agents/run";
 import type { ChatMessage } from "@/lib/agents/types";
 import { getAgentById, type AgentDto } from "@/lib/db/agents";
 import { getConversationById } from "@/lib/db/conversations";
-import { checkpointMessage, finishTurn, listHistory, startTurn, type StartedTurn, type TurnEnd } from "@/lib/db/messages";
+import { checkpointMessages, finishTurn, listHistory, startTurn, type StartedTurn, type TurnEnd } from "@/lib/db/messages";
 import { AppError } from "@/lib/http/errors";
 import { fitContext } from "@/lib/invoke/context";
 import { titleFrom } from "@/lib/invoke/title";
@@ -30,8 +30,37 @@ export interface InvocationHandle {
   done: Promise<TurnOutcome>;
 }
 
-/** While streaming, the partial answer is written at most this often (never per token). */
+/** While streaming, the partial answers are written at most this often (never per token). */
 const CHECKPOINT_INTERVAL_MS = 1000;
+
+/**
+ * The partial text of every streaming answer, saved on one timer in one transaction, so a
+ * crash loses at most about a second and 100 streaming turns cost one write a second, not 100.
+ */
+const checkpoints = {
+  turns: new Map<string, TurnState>(),
+  timer: undefined as NodeJS.Timeout | undefined,
+  watch(messageId: string, turn: TurnState) {
+    this.turns.set(messageId, turn);
+    this.timer ??= setInterval(() => this.save(), CHECKPOINT_INTERVAL_MS).unref();
+  },
+  unwatch(messageId: string) {
+    this.turns.delete(messageId);
+    if (this.turns.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  },
+  save() {
+    const changed = [...this.turns].filter(([, turn]) => turn.content.length !== turn.checkpointed);
+    if (changed.length === 0) return;
+    for (const [, turn] of changed) turn.checkpointed = turn.content.length;
+    getRegistry().stats.dbWrites += changed.length;
+    checkpointMessages(changed.map(([id, turn]) => ({ id, content: turn.content }))).catch((err: unknown) =>
+      logger.warn(`checkpoint of ${changed.length} streaming messages failed`, err),
+    );
+  },
+};
 
 /**
  * Validates and records the start of a turn, then streams it in the background.
@@ -190,19 +219,7 @@ async function runTurn({ agent, channel, signal, stream, end, start }: TurnConte
   channel.emit(start);
   const turn = new TurnState(agent, stream.startedAt);
 
-  // Throttled checkpoint of the partial answer, so a crash loses at most about a second.
-  let checkpointed = 0;
-  let writing: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (writing || turn.content.length === checkpointed) return;
-    checkpointed = turn.content.length;
-    registry.stats.dbWrites++;
-    writing = checkpointMessage({ id: end.assistantMessageId, content: turn.content })
-      .catch((err: unknown) => logger.warn(`checkpoint of message ${end.assistantMessageId} failed`, err))
-      .finally(() => (writing = undefined));
-  }, CHECKPOINT_INTERVAL_MS);
-  timer.unref();
-
+  checkpoints.watch(end.assistantMessageId, turn);
   try {
     turn.estimatedInputTokens = stream.estimatedInputTokens;
     if ("failure" in stream) throw stream.failure;
@@ -214,8 +231,8 @@ async function runTurn({ agent, channel, signal, stream, end, start }: TurnConte
     turn.failure = describeFailure(err);
   } finally {
     stream.discard();
-    clearInterval(timer);
-    await writing;
+    // A checkpoint already asked for is committed before the final write (writes commit in order).
+    checkpoints.unwatch(end.assistantMessageId);
   }
 
   const stopReason = signal.aborted ? (signal.reason as StopReason) : undefined;
@@ -229,6 +246,8 @@ async function runTurn({ agent, channel, signal, stream, end, start }: TurnConte
 /** What one turn has produced so far, built from the provider's parts. */
 class TurnState {
   content = "";
+  /** Length of `content` when it was last saved. */
+  checkpointed = 0;
   reasoning = "";
   firstPartAt?: number;
   used: { provider: string; model: string };
