@@ -1,5 +1,6 @@
 // streamAgent: retries only before the first part and only for retryable failures (bounded,
 // honouring Retry-After), then fallbacks in order, and a `route` part naming what answered.
+import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { streamAgent, type RunPart, type StreamAgentOptions } from "@/lib/agents/run";
 import type { Provider, StreamPart } from "@/lib/agents/types";
@@ -163,7 +164,7 @@ describe("fallbacks", () => {
 });
 
 describe("contract with misbehaving providers", () => {
-  function scripted(stream: () => AsyncGenerator<StreamPart>): Provider {
+  function scripted(stream: Provider["stream"]): Provider {
     return { id: "openai", stream, listModels: async () => [], checkHealth: async () => ({ reachable: true }) };
   }
 
@@ -185,5 +186,86 @@ describe("contract with misbehaving providers", () => {
     const parts = await run(OPENAI, { ...OPTIONS, getProvider: () => provider });
     expect(parts.map((p) => p.type)).toEqual(["route", "text-delta"]);
     expect(calls).toBe(2);
+  });
+
+  /** Yields `before`, then waits forever on a request that ignores the abort; records its signal. */
+  function stuckAfter(before: StreamPart[]): { provider: Provider; signals: AbortSignal[] } {
+    const signals: AbortSignal[] = [];
+    const provider = scripted(async function* (_request, signal) {
+      signals.push(signal);
+      yield* before;
+      await new Promise(() => {});
+    });
+    return { provider, signals };
+  }
+
+  it("times out the first token even when the provider ignores the abort and never answers", async () => {
+    const { provider, signals } = stuckAfter([]);
+    const started = performance.now();
+    const parts = await run(OPENAI, { ...OPTIONS, firstTokenTimeoutMs: 100, maxRetries: 0, getProvider: () => provider });
+    expect(parts).toEqual([expect.objectContaining({ type: "error", code: "provider_unavailable", retryable: true })]);
+    expect((parts[0] as { message: string }).message).toContain("within 100 ms");
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(signals[0].aborted).toBe(true);
+  });
+
+  it("times out an idle answer even when the provider ignores the abort and never answers", async () => {
+    const { provider, signals } = stuckAfter([{ type: "text-delta", text: "Hel" }]);
+    const parts = await run(OPENAI, { ...OPTIONS, idleTimeoutMs: 100, getProvider: () => provider });
+    expect(parts).toEqual([
+      { type: "route", provider: "openai", model: "gpt-4o-mini" },
+      { type: "text-delta", text: "Hel" },
+      expect.objectContaining({ type: "error", code: "provider_unavailable" }),
+    ]);
+    expect((parts[2] as { message: string }).message).toContain("stopped sending for 100 ms");
+    expect(signals).toHaveLength(1);
+    expect(signals[0].aborted).toBe(true);
+  });
+
+  it("ends quietly on the caller's abort even when the provider ignores it and never answers", async () => {
+    const { provider, signals } = stuckAfter([{ type: "text-delta", text: "Hel" }]);
+    const caller = new AbortController();
+    const parts: RunPart[] = [];
+    const started = performance.now();
+    for await (const part of streamAgent(OPENAI, CHAT, caller.signal, { ...OPTIONS, getProvider: () => provider })) {
+      parts.push(part);
+      if (part.type === "text-delta") setTimeout(() => caller.abort(), 50);
+    }
+    expect(parts.map((p) => p.type)).toEqual(["route", "text-delta"]);
+    // The idle timeout is 2 s: only the abort can have ended the wait this soon.
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(signals[0].aborted).toBe(true);
+  });
+
+  it("does not count a slow consumer's time against the idle timeout", async () => {
+    const provider = scripted(async function* () {
+      yield { type: "text-delta", text: "Hello" };
+      yield { type: "text-delta", text: " again." };
+      yield { type: "finish", finishReason: "stop", usage: { inputTokens: 12, outputTokens: 2 } };
+    });
+    const options = { ...OPTIONS, idleTimeoutMs: 50, getProvider: () => provider };
+    const parts: RunPart[] = [];
+    for await (const part of streamAgent(OPENAI, CHAT, new AbortController().signal, options)) {
+      parts.push(part);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    expect(parts).toEqual(ANSWER);
+  });
+
+  it("keeps at most one listener on the caller's signal however long the answer, and none once it ends", async () => {
+    const provider = scripted(async function* () {
+      for (let i = 0; i < 1000; i++) yield { type: "text-delta", text: "x" };
+      yield { type: "finish", finishReason: "stop", usage: { inputTokens: 1, outputTokens: 1000 } };
+    });
+    const caller = new AbortController();
+    let most = 0;
+    let deltas = 0;
+    for await (const part of streamAgent(OPENAI, CHAT, caller.signal, { ...OPTIONS, getProvider: () => provider })) {
+      if (part.type === "text-delta") deltas++;
+      most = Math.max(most, getEventListeners(caller.signal, "abort").length);
+    }
+    expect(deltas).toBe(1000);
+    expect(most).toBe(1);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
   });
 });
