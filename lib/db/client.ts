@@ -61,7 +61,14 @@ export function getDb(): PrismaClient {
 /** The better-sqlite3 connection under Prisma. Only lib/db modules use it. */
 export function getSqlite(): Promise<SqliteConnection> {
   const current = connection();
-  current.ready ??= current.prisma.$connect().then(() => current.opened);
+  current.ready ??= current.prisma.$connect().then(
+    () => current.opened,
+    (err: unknown) => {
+      // Not remembered: the next caller tries again (the file may be back).
+      current.ready = undefined;
+      throw err;
+    },
+  );
   return current.ready;
 }
 
