@@ -73,9 +73,12 @@ export function errorBody(err: AppError): ErrorBody {
   };
 }
 
+/** Headers an error answer carries: Retry-After for rate limits. */
+export function errorHeaders(err: AppError): Record<string, string> {
+  return err.retryAfterMs !== undefined ? { "Retry-After": String(Math.ceil(err.retryAfterMs / 1000)) } : {};
+}
+
 export function errorResponse(err: unknown): Response {
   const appError = toAppError(err);
-  const headers: Record<string, string> = {};
-  if (appError.retryAfterMs !== undefined) headers["Retry-After"] = String(Math.ceil(appError.retryAfterMs / 1000));
-  return Response.json(errorBody(appError), { status: appError.status, headers });
+  return Response.json(errorBody(appError), { status: appError.status, headers: errorHeaders(appError) });
 }

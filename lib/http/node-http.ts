@@ -2,7 +2,7 @@
 // node:http (POST /api/invoke), so they read, validate and answer exactly like the Next
 // route handlers: same size limit, same error shape.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorBody, toAppError } from "@/lib/http/errors";
+import { errorBody, errorHeaders, toAppError } from "@/lib/http/errors";
 import { readJson, tooLarge } from "@/lib/http/request";
 
 export function readNodeJsonBody(request: IncomingMessage, limit?: number): Promise<unknown> {
@@ -53,7 +53,5 @@ export function sendError(response: ServerResponse, err: unknown): void {
     response.destroy();
     return;
   }
-  const headers: Record<string, string> = {};
-  if (appError.retryAfterMs !== undefined) headers["Retry-After"] = String(Math.ceil(appError.retryAfterMs / 1000));
-  sendJson(response, appError.status, errorBody(appError), headers);
+  sendJson(response, appError.status, errorBody(appError), errorHeaders(appError));
 }

@@ -44,14 +44,15 @@ export function createChatCompletionsProvider(options: ChatCompletionsOptions): 
   };
 }
 
-/** Header names the operator put in OPENAI_CUSTOM_HEADERS (which the SDK reads by itself). */
-function operatorCustomHeaderNames(): string[] {
-  const raw = process.env.OPENAI_CUSTOM_HEADERS ?? "";
-  return raw
-    .split("\n")
-    .filter((line) => line.includes(":"))
-    .map((line) => line.slice(0, line.indexOf(":")).trim())
-    .filter((name) => name.length > 0);
+/** The "Name: value" lines the operator put in OPENAI_CUSTOM_HEADERS (which the SDK reads by itself). */
+function operatorCustomHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of (process.env.OPENAI_CUSTOM_HEADERS ?? "").split("\n")) {
+    const colon = line.indexOf(":");
+    const name = line.slice(0, colon).trim();
+    if (colon > 0 && name) headers[name] = line.slice(colon + 1).trim();
+  }
+  return headers;
 }
 
 function createClient(options: ChatCompletionsOptions, settings: ProviderSettings): OpenAI {
@@ -59,7 +60,7 @@ function createClient(options: ChatCompletionsOptions, settings: ProviderSetting
   if (options.id === "openai-compatible") {
     // The SDK adds headers from OPENAI_* variables on its own; none of them may travel to
     // an endpoint that was declared with its own (or no) key.
-    for (const name of operatorCustomHeaderNames()) strip[name] = null;
+    for (const name of Object.keys(operatorCustomHeaders())) strip[name] = null;
     if (!settings.apiKey) strip.Authorization = null;
   }
   return new OpenAI({
@@ -116,13 +117,7 @@ function reasoningOf(delta: Record<string, unknown>): string | undefined {
 
 /** The headers of a chat request: the key (only to its own endpoint) and, for OpenAI itself, OPENAI_CUSTOM_HEADERS. */
 function chatHeaders(options: ChatCompletionsOptions, settings: ProviderSettings): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (options.id === "openai") {
-    for (const line of (process.env.OPENAI_CUSTOM_HEADERS ?? "").split("\n")) {
-      const colon = line.indexOf(":");
-      if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-    }
-  }
+  const headers = options.id === "openai" ? operatorCustomHeaders() : {};
   headers["Content-Type"] = "application/json";
   headers.Accept = "text/event-stream";
   headers["User-Agent"] = "agent-nexus";
